@@ -1,0 +1,40 @@
+// Every test runs in UTC so that anything time-dependent is deterministic.
+process.env.TZ = 'UTC';
+
+const scaffolded = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
+
+module.exports = {
+  projects: [
+    {
+      // Unit and component tests next to the code.
+      ...scaffolded,
+      displayName: 'unit',
+      // Under jsdom, `yaml` resolves to its ESM browser build: transform it like Grafana's ES modules.
+      transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, 'yaml'])],
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'json'],
+      transform: {
+        ...scaffolded.transform,
+        // d3-color ships only .mjs; without this every suite importing @grafana/ui fails.
+        '^.+\\.mjs$': ['@swc/jest'],
+      },
+    },
+    {
+      // Tests against real services (Prometheus, node_exporter, dockerd) started by the test itself.
+      displayName: 'integration',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      transform: scaffolded.transform,
+      transformIgnorePatterns: scaffolded.transformIgnorePatterns,
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'json'],
+    },
+    {
+      // Checks of the built plugin in dist/ (run after `npm run build`).
+      displayName: 'build',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/build/**/*.test.ts'],
+      transform: scaffolded.transform,
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+    },
+  ],
+};

@@ -1,0 +1,4 @@
+import { PanelPlugin } from '@grafana/data';
+import { StatusPanel } from './StatusPanel';
+
+export const plugin = new PanelPlugin(StatusPanel);
