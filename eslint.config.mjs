@@ -21,8 +21,14 @@ export default defineConfig([
         'error',
         {
           patterns: [
-            { group: ['react', 'react-*', '@grafana/*', '@emotion/*', 'rxjs'], message: 'src/model is pure: no UI or Grafana runtime.' },
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process'], message: 'src/model is pure: no Node built-ins.' },
+            {
+              group: ['react', 'react-*', '@grafana/*', '@emotion/*', 'rxjs'],
+              message: 'src/model is pure: no UI or Grafana runtime.',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process'],
+              message: 'src/model is pure: no Node built-ins.',
+            },
             { group: ['../*', '!../model'], message: 'src/model imports nothing from the rest of src/.' },
           ],
         },

@@ -60,7 +60,9 @@ export function formatTable(evaluation: ClusterEvaluation): string {
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length))
   );
   for (const row of [header, ...rows]) {
-    lines.push(row.map((cell, column) => (column === row.length - 1 ? cell : pad(cell, widths[column] ?? 0))).join('  '));
+    lines.push(
+      row.map((cell, column) => (column === row.length - 1 ? cell : pad(cell, widths[column] ?? 0))).join('  ')
+    );
   }
   if (evaluation.components.some((component) => component.impacted)) {
     lines.push('', '* impacted by a failing dependency');

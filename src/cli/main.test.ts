@@ -61,12 +61,27 @@ describe('panopticon status: usage', () => {
     [['status', '--prometheus', 'localhost:9090', '--preset', 'swarm-mode'], /expected an http\(s\) URL/],
     [['status', '--prometheus', 'http://127.0.0.1:1'], /exactly one of --preset NAME or --model FILE/],
     [['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'kubernetes'], /unknown preset "kubernetes"/],
-    [['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--param', 'managers'], /expected key=value/],
-    [['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--param', 'managers=three'], /managers: expected a positive integer, got "three"/],
-    [['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--param', 'colour=red'], /colour: unknown parameter/],
+    [
+      ['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--param', 'managers'],
+      /expected key=value/,
+    ],
+    [
+      ['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--param', 'managers=three'],
+      /managers: expected a positive integer, got "three"/,
+    ],
+    [
+      ['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--param', 'colour=red'],
+      /colour: unknown parameter/,
+    ],
     [['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--time', 'now'], /--time: expected/],
-    [['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['status', '--prometheus', 'http://127.0.0.1:1', '--model', '/nonexistent/model.yaml'], /cannot read model \/nonexistent\/model.yaml/],
+    [
+      ['status', '--prometheus', 'http://127.0.0.1:1', '--preset', 'swarm-mode', '--frobnicate'],
+      /Unknown option '--frobnicate'/,
+    ],
+    [
+      ['status', '--prometheus', 'http://127.0.0.1:1', '--model', '/nonexistent/model.yaml'],
+      /cannot read model \/nonexistent\/model.yaml/,
+    ],
   ])('%j → exit 3 with %s', async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(3);
@@ -78,12 +93,28 @@ describe('panopticon status: usage', () => {
 describe('panopticon status: Prometheus unreachable', () => {
   it('says so, prints an unknown evaluation and exits 3', async () => {
     const port = await closedPort();
-    const result = await run(['status', '--prometheus', `http://127.0.0.1:${port}`, '--preset', 'swarm-mode', '--json', '--time', '1764864000']);
+    const result = await run([
+      'status',
+      '--prometheus',
+      `http://127.0.0.1:${port}`,
+      '--preset',
+      'swarm-mode',
+      '--json',
+      '--time',
+      '1764864000',
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`cannot reach Prometheus at http://127.0.0.1:${port}: ECONNREFUSED`));
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({ status: 'unknown', evaluatedAt: '2025-12-04T16:00:00.000Z' });
-    expect(json.components.map((c: { id: string }) => c.id)).toEqual(['prometheus', 'hosts', 'docker', 'swarm', 'gluster', 'weave']);
+    expect(json.components.map((c: { id: string }) => c.id)).toEqual([
+      'prometheus',
+      'hosts',
+      'docker',
+      'swarm',
+      'gluster',
+      'weave',
+    ]);
     expect(json.components.every((c: { status: string }) => c.status === 'unknown')).toBe(true);
   });
 });
@@ -105,7 +136,10 @@ describe('panopticon validate', () => {
 
   it('reports each error with its path and exits 1', async () => {
     const model = buildPreset('swarm-mode');
-    const broken = { ...model, components: model.components.map((c) => (c.id === 'swarm' ? { ...c, dependsOn: ['docker', 'consul'] } : c)) };
+    const broken = {
+      ...model,
+      components: model.components.map((c) => (c.id === 'swarm' ? { ...c, dependsOn: ['docker', 'consul'] } : c)),
+    };
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, JSON.stringify(broken));
     const result = await run(['validate', file]);

@@ -23,7 +23,10 @@ export async function queryInstant(args: {
       signal: AbortSignal.timeout(args.timeoutMs),
     });
   } catch (error) {
-    return { ok: false, error: `cannot reach Prometheus at ${args.prometheusUrl}: ${describeFetchError(error, args.timeoutMs)}` };
+    return {
+      ok: false,
+      error: `cannot reach Prometheus at ${args.prometheusUrl}: ${describeFetchError(error, args.timeoutMs)}`,
+    };
   }
   const text = await response.text().catch(() => '');
   let json: unknown;

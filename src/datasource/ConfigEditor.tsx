@@ -30,7 +30,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           width={30}
           options={PRESET_OPTIONS}
           value={options.jsonData.preset ?? 'swarm-mode'}
-          onChange={(option) => onOptionsChange({ ...options, jsonData: { ...options.jsonData, preset: option.value } })}
+          onChange={(option) =>
+            onOptionsChange({ ...options, jsonData: { ...options.jsonData, preset: option.value } })
+          }
         />
       </Field>
       <Field

@@ -9,7 +9,10 @@ export const STATUS_MAPPINGS: ValueMapping[] = [
   {
     type: MappingType.ValueToText,
     options: Object.fromEntries(
-      STATUSES.map((status, index) => [status, { text: STATUS_DISPLAY[status].text, color: STATUS_DISPLAY[status].color, index }])
+      STATUSES.map((status, index) => [
+        status,
+        { text: STATUS_DISPLAY[status].text, color: STATUS_DISPLAY[status].color, index },
+      ])
     ),
   },
 ];

@@ -95,7 +95,14 @@ interface CheckContext {
 }
 
 function result(check: CheckSpec, verdict: Verdict, extra: Partial<CheckResult> = {}): CheckResult {
-  return { id: check.id, kind: check.kind, title: check.title, status: verdict.status, reason: verdict.reason, ...extra };
+  return {
+    id: check.id,
+    kind: check.kind,
+    title: check.title,
+    status: verdict.status,
+    reason: verdict.reason,
+    ...extra,
+  };
 }
 
 function unknown(check: CheckSpec, reason: string): CheckResult {
@@ -108,7 +115,10 @@ function evaluateQuorum(check: QuorumCheckSpec, context: CheckContext): CheckRes
   const expected =
     typeof check.expected === 'number' ? check.expected : measured(context.signals, key('expected'), check.expected);
   if (expected === undefined || expected < 1) {
-    return unknown(check, `no expected count of ${check.members} known${check.expectedNote ? ` (${check.expectedNote})` : ''}`);
+    return unknown(
+      check,
+      `no expected count of ${check.members} known${check.expectedNote ? ` (${check.expectedNote})` : ''}`
+    );
   }
   const verdict = judgeQuorum(live, expected, check.members);
   const note = typeof check.expected === 'number' || !check.expectedNote ? '' : ` (expected: ${check.expectedNote})`;
@@ -175,7 +185,12 @@ function evaluateThreshold(check: ThresholdCheckSpec, context: CheckContext): Ch
     if (value === undefined) {
       return unknown(check, `no series (${context.job.up}/${context.job.targets} targets up)`);
     }
-    const status = judgeThreshold({ value, warning: check.warning, critical: check.critical, direction: check.direction });
+    const status = judgeThreshold({
+      value,
+      warning: check.warning,
+      critical: check.critical,
+      direction: check.direction,
+    });
     return result(check, { status, reason: `${check.title} ${describe(value)} (${limits})` }, { value });
   }
   const worst = context.signals.get(key('worst')) ?? [];

@@ -126,7 +126,10 @@ describe('evaluateCluster: checks', () => {
 
   it('is unknown, never ok, when the expectation cannot be derived', () => {
     const check = aQuorum({ expected: { expr: 'max_over_time(swarm_node_manager[1h]) == 1', aggregate: 'count' } });
-    const result = evaluate(aModel([aComponent({ checks: [check] })]), [signal('swarm/managers/live', 0), ...jobUp('docker', 1)]);
+    const result = evaluate(aModel([aComponent({ checks: [check] })]), [
+      signal('swarm/managers/live', 0),
+      ...jobUp('docker', 1),
+    ]);
     expect(result.components[0]?.status).toBe('unknown');
   });
 
@@ -144,13 +147,28 @@ describe('evaluateCluster: checks', () => {
     [1, 'ok', 'Raft leader: one leader: m0'],
     [2, 'critical', 'Raft leader: split brain: 2 leaders: m0, m1'],
   ])('%i leaders → %s', (count, status, reason) => {
-    const claimants = Array.from({ length: count }, (_, i) => signal('swarm/leader/claimants', 1, { instance: `m${i}` }));
-    const samples = [...(count > 0 ? [signal('swarm/leader/leaders', count)] : []), ...claimants, ...jobUp('docker', 3)];
+    const claimants = Array.from({ length: count }, (_, i) =>
+      signal('swarm/leader/claimants', 1, { instance: `m${i}` })
+    );
+    const samples = [
+      ...(count > 0 ? [signal('swarm/leader/leaders', count)] : []),
+      ...claimants,
+      ...jobUp('docker', 3),
+    ];
     const result = evaluate(aModel([aComponent({ checks: [leader] })]), samples);
     expect(result.components[0]).toMatchObject({ status, reason });
   });
 
-  const cpu: CheckSpec = { kind: 'threshold', id: 'cpu', title: 'CPU busy', job: 'docker', expr: 'cpu', warning: 85, critical: 95, unit: '%' };
+  const cpu: CheckSpec = {
+    kind: 'threshold',
+    id: 'cpu',
+    title: 'CPU busy',
+    job: 'docker',
+    expr: 'cpu',
+    warning: 85,
+    critical: 95,
+    unit: '%',
+  };
 
   it('judges a per-instance threshold by its worst instance, naming it and counting the others', () => {
     const result = evaluate(aModel([aComponent({ checks: [cpu] })]), [
@@ -174,7 +192,14 @@ describe('evaluateCluster: checks', () => {
   });
 
   it('is unknown when an expected series is missing (presence)', () => {
-    const presence: CheckSpec = { kind: 'presence', id: 'info', title: 'engine metrics', job: 'docker', expr: 'engine_daemon_engine_info', hint: 'scrape it' };
+    const presence: CheckSpec = {
+      kind: 'presence',
+      id: 'info',
+      title: 'engine metrics',
+      job: 'docker',
+      expr: 'engine_daemon_engine_info',
+      hint: 'scrape it',
+    };
     const result = evaluate(aModel([aComponent({ checks: [presence] })]), jobUp('docker', 3));
     expect(result.components[0]?.status).toBe('unknown');
     expect(result.components[0]?.reason).toBe(
@@ -226,7 +251,9 @@ describe('evaluateCluster: dependencies and the cluster', () => {
   const healthy = (id: string) => signal(`${id}/managers/live`, 3);
   function chain(edges: Record<string, Array<string | DependencySpec>>, critical: Record<string, boolean> = {}) {
     return aModel(
-      Object.entries(edges).map(([id, dependsOn]) => aComponent({ id, name: id.toUpperCase(), dependsOn, critical: critical[id] ?? true }))
+      Object.entries(edges).map(([id, dependsOn]) =>
+        aComponent({ id, name: id.toUpperCase(), dependsOn, critical: critical[id] ?? true })
+      )
     );
   }
 
@@ -290,7 +317,11 @@ describe('evaluateCluster: dependencies and the cluster', () => {
   });
 
   it('reports every component and the cluster unknown when Prometheus cannot be asked', () => {
-    const result = evaluateUnobservable({ model: chain({ a: ['b'], b: [] }), error: 'cannot reach Prometheus', now: NOW });
+    const result = evaluateUnobservable({
+      model: chain({ a: ['b'], b: [] }),
+      error: 'cannot reach Prometheus',
+      now: NOW,
+    });
     expect(result.status).toBe('unknown');
     expect(result.evaluatedAt).toBe(NOW);
     expect(result.components.map((c) => [c.status, c.reason, c.dependsOn])).toEqual([

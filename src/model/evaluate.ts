@@ -31,7 +31,6 @@ export function clusterImpact(component: Pick<ComponentResult, 'status' | 'criti
 
 const IMPACTED_BY = 'impacted by ';
 
-
 /**
  * Checks' reasons, worst first. Identical reasons are said once: every check of an unobserved job has the
  * same one ("no target of job gluster").
@@ -119,7 +118,8 @@ function propagate(own: Map<string, OwnResult>): Map<string, ComponentResult> {
     const ownWords = describeChecks(mine.checks, mine.ownStatus);
     const root = culprit?.dependency.rootCause ? done.get(culprit.dependency.rootCause) : undefined;
     const impactWords = culprit ? describeImpact(culprit.dependency, root) : '';
-    const reason = mine.ownStatus === 'ok' && culprit ? impactWords : [ownWords, impactWords].filter(Boolean).join('; ');
+    const reason =
+      mine.ownStatus === 'ok' && culprit ? impactWords : [ownWords, impactWords].filter(Boolean).join('; ');
     const counted = mine.checks.find((check) => check.live !== undefined && check.expected !== undefined);
     done.set(id, {
       id: mine.spec.id,
@@ -200,7 +200,13 @@ export function evaluateCluster({ model, samples, now }: EvaluationInput): Clust
       const job = jobs.get(check.job);
       return job
         ? evaluateCheck(check, { componentId: spec.id, signals, job })
-        : { id: check.id, kind: check.kind, title: check.title, status: 'unknown' as const, reason: `unknown job "${check.job}"` };
+        : {
+            id: check.id,
+            kind: check.kind,
+            title: check.title,
+            status: 'unknown' as const,
+            reason: `unknown job "${check.job}"`,
+          };
     });
     // A component without checks observes nothing: unknown, never ok.
     const ownStatus = checks.length === 0 ? 'unknown' : worstOf(checks.map((check) => check.status));
@@ -215,7 +221,15 @@ export function evaluateCluster({ model, samples, now }: EvaluationInput): Clust
  * The evaluation when Prometheus could not be asked (unreachable, error, timeout): every component is
  * unknown with the error as its reason, and so is the cluster. Never ok.
  */
-export function evaluateUnobservable({ model, error, now }: { model: ClusterModel; error: string; now: number }): ClusterEvaluation {
+export function evaluateUnobservable({
+  model,
+  error,
+  now,
+}: {
+  model: ClusterModel;
+  error: string;
+  now: number;
+}): ClusterEvaluation {
   const components: ComponentResult[] = model.components.map((spec) => ({
     id: spec.id,
     name: spec.name,

@@ -77,7 +77,9 @@ function checkSignals(check: CheckSpec, job: JobSpec): Array<[string, string]> {
     case 'quorum':
       return [
         ['live', aggregate(check.live, job)],
-        ...(typeof check.expected === 'number' ? [] : [['expected', aggregate(check.expected, job)] as [string, string]]),
+        ...(typeof check.expected === 'number'
+          ? []
+          : [['expected', aggregate(check.expected, job)] as [string, string]]),
       ];
     case 'leader':
       return [

@@ -293,8 +293,12 @@ function swarm(p: PresetParams, legacy: boolean): ComponentSpec {
         items: 'nodes ready',
         // The leader's view only: every manager exports the same cluster-wide counts (never sum them), and
         // a manager that lost quorum keeps exporting stale ones.
-        healthy: max(`${sel('swarm_manager_nodes', job, 'state="ready"')} and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`),
-        total: max(`sum by (job, instance) (${sel('swarm_manager_nodes', job)}) and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`),
+        healthy: max(
+          `${sel('swarm_manager_nodes', job, 'state="ready"')} and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`
+        ),
+        total: max(
+          `sum by (job, instance) (${sel('swarm_manager_nodes', job)}) and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`
+        ),
         warningAtLeast: '50%',
       },
     ],

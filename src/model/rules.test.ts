@@ -84,7 +84,9 @@ describe('judgeKOfN', () => {
   });
 
   it('says how many are wanted and needed', () => {
-    expect(judgeKOfN({ healthy: 2, total: 3, items: 'hosts', warningAtLeast: '50%' }).reason).toBe('2/3 hosts (3 wanted)');
+    expect(judgeKOfN({ healthy: 2, total: 3, items: 'hosts', warningAtLeast: '50%' }).reason).toBe(
+      '2/3 hosts (3 wanted)'
+    );
     expect(judgeKOfN({ healthy: 1, total: 3, items: 'hosts', warningAtLeast: '50%' }).reason).toBe(
       '1/3 hosts (at least 2 needed)'
     );

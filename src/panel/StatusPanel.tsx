@@ -35,7 +35,12 @@ export function StatusPanel({ data, width, height }: PanelProps) {
       </div>
       <ul className={styles.tiles}>
         {components.map((component) => (
-          <li key={component.id} className={styles.tile} style={{ borderColor: color(component.status) }} title={component.reason}>
+          <li
+            key={component.id}
+            className={styles.tile}
+            style={{ borderColor: color(component.status) }}
+            title={component.reason}
+          >
             <Icon name={STATUS_ICON[component.status]} style={{ color: color(component.status) }} />
             <strong>{component.name}</strong> {STATUS_DISPLAY[component.status].text}
             {component.impacted ? ` (impacted by ${component.rootCause})` : ''}

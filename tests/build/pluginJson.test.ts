@@ -17,7 +17,9 @@ const PLUGINS = [
   { dir: 'panel', id: 'panopticon-status-panel', type: 'panel' },
 ];
 
-function read(file: string): Record<string, unknown> & { info: { logos: { small: string; large: string }; version: string } } {
+function read(
+  file: string
+): Record<string, unknown> & { info: { logos: { small: string; large: string }; version: string } } {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
