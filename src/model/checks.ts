@@ -65,7 +65,7 @@ function measured(signals: Signals, key: string, measure: MeasureSpec): number |
 export function unobservedReason(view: JobView): string | undefined {
   const { spec } = view;
   if (view.targets === 0) {
-    return `no target of job "${spec.job}" (${spec.describes}): is it scraped under job ${spec.job}?`;
+    return `no series up{job=${JSON.stringify(spec.job)}}: is ${spec.describes} scraped under job ${spec.job}?`;
   }
   if (spec.role !== 'exporter') {
     return undefined;

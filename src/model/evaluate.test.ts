@@ -211,7 +211,7 @@ describe('evaluateCluster: checks', () => {
     const result = evaluate(aModel([aComponent()]), []);
     expect(result.components[0]).toMatchObject({
       status: 'unknown',
-      reason: 'no target of job "docker" (Docker engine metrics): is it scraped under job docker?',
+      reason: 'no series up{job="docker"}: is Docker engine metrics scraped under job docker?',
     });
   });
 

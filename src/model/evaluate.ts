@@ -33,7 +33,7 @@ const IMPACTED_BY = 'impacted by ';
 
 /**
  * Checks' reasons, worst first. Identical reasons are said once: every check of an unobserved job has the
- * same one ("no target of job gluster").
+ * same one ("no series up{job=\"gluster\"}: …").
  */
 function describeChecks(checks: CheckResult[], status: Status): string {
   const relevant = status === 'ok' ? checks : checks.filter((check) => check.status !== 'ok');
@@ -244,4 +244,17 @@ export function evaluateUnobservable({
     ...(spec.link ? { link: spec.link } : {}),
   }));
   return { status: 'unknown', reason: error, rootCause: null, components, evaluatedAt: now };
+}
+
+/**
+ * An incomplete answer (Prometheus warnings, a VictoriaMetrics partial response) cannot confirm health:
+ * every component that looks ok becomes unknown, saying why; failures that were seen stay.
+ */
+export function markIncomplete(evaluation: ClusterEvaluation, reason: string): ClusterEvaluation {
+  const components = evaluation.components.map((component) =>
+    component.status === 'ok'
+      ? { ...component, status: 'unknown' as const, ownStatus: 'unknown' as const, reason: `not confirmed: ${reason}` }
+      : component
+  );
+  return summarizeCluster(components, evaluation.evaluatedAt);
 }

@@ -5,9 +5,19 @@
 export * from './status';
 export * from './types';
 export { planQuery, groupBySignal, SIGNAL_LABEL, type QueryPlan } from './plan';
-export { evaluateCluster, evaluateUnobservable, clusterImpact, type EvaluationInput } from './evaluate';
+export { promString, escapeRegex } from './promql';
+export { evaluateCluster, evaluateUnobservable, clusterImpact, markIncomplete, type EvaluationInput } from './evaluate';
+export { evaluateRange, rangeSteps, dampStatuses, statusChanges, type StatusChange } from './timeline';
+export { mapExpressions } from './transform';
 export { judgeQuorum, judgeLeaders, judgeKOfN, judgeThreshold, majorityOf, resolveLevel } from './rules';
-export { parseInstantResponse, type InstantResult } from './response';
+export {
+  parseInstantResponse,
+  TRANSPORT_ERROR,
+  parseRangeResponse,
+  type InstantResult,
+  type RangeResult,
+  type RangeSeries,
+} from './response';
 export {
   buildPreset,
   parsePresetParams,

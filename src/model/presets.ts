@@ -513,11 +513,11 @@ function prometheus(p: PresetParams): ComponentSpec {
 
 function jobs(p: PresetParams, legacy: boolean): JobSpec[] {
   return [
-    { job: p.prometheusJob, describes: 'Prometheus self-scrape', role: 'member' },
+    { job: p.prometheusJob, describes: 'Prometheus itself', role: 'member' },
     { job: p.nodeJob, describes: 'node_exporter', role: 'member' },
-    { job: p.dockerJob, describes: 'Docker engine metrics', role: 'member' },
+    { job: p.dockerJob, describes: "the Docker engines' metrics endpoint", role: 'member' },
     { job: p.glusterJob, describes: 'gluster_exporter', role: 'exporter', componentUpMetric: 'gluster_up' },
-    { job: p.weaveJob, describes: 'Weave Net router metrics', role: 'member' },
+    { job: p.weaveJob, describes: "the Weave Net routers' metrics endpoint", role: 'member' },
     ...(legacy
       ? [{ job: p.consulJob, describes: 'consul_exporter', role: 'exporter' as const, componentUpMetric: 'consul_up' }]
       : []),

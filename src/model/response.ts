@@ -39,14 +39,33 @@ function parseSample(entry: unknown): Sample | undefined {
   return { labels, value: parseSampleValue(raw) };
 }
 
+/** Marks an error body made by our own client (unreachable, timeout), not by Prometheus. */
+export const TRANSPORT_ERROR = 'transport';
+
+function apiError(body: Record<string, unknown>): string {
+  const message = typeof body.error === 'string' ? body.error : 'no error message';
+  if (body.errorType === TRANSPORT_ERROR) {
+    return message;
+  }
+  const type = typeof body.errorType === 'string' ? `${body.errorType}: ` : '';
+  return `Prometheus error: ${type}${message}`;
+}
+
+/**
+ * Why a successful answer may be incomplete: Prometheus' `warnings`, and VictoriaMetrics' `isPartial`
+ * (some storage nodes did not answer). Incomplete data must not read as healthy.
+ */
+function warningsOf(body: Record<string, unknown>): string[] {
+  const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string') : [];
+  return body.isPartial === true ? [...warnings, 'partial response (isPartial)'] : warnings;
+}
+
 export function parseInstantResponse(body: unknown): InstantResult {
   if (!isRecord(body)) {
     return { ok: false, error: 'not a Prometheus API response (no JSON object)' };
   }
   if (body.status !== 'success') {
-    const type = typeof body.errorType === 'string' ? `${body.errorType}: ` : '';
-    const message = typeof body.error === 'string' ? body.error : 'no error message';
-    return { ok: false, error: `Prometheus error: ${type}${message}` };
+    return { ok: false, error: apiError(body) };
   }
   const data = body.data;
   if (!isRecord(data) || data.resultType !== 'vector' || !Array.isArray(data.result)) {
@@ -61,6 +80,58 @@ export function parseInstantResponse(body: unknown): InstantResult {
     }
     samples.push(sample);
   }
-  const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string') : [];
-  return { ok: true, samples, warnings };
+  return { ok: true, samples, warnings: warningsOf(body) };
+}
+
+/** One series of a range query: labels and its samples at the query's steps. */
+export interface RangeSeries {
+  labels: Record<string, string>;
+  /** [unix milliseconds, value] in time order. */
+  points: Array<[number, number]>;
+}
+
+export type RangeResult = { ok: true; series: RangeSeries[]; warnings: string[] } | { ok: false; error: string };
+
+function parseRangeSeries(entry: unknown): RangeSeries | undefined {
+  if (!isRecord(entry) || !isRecord(entry.metric) || !Array.isArray(entry.values)) {
+    return undefined;
+  }
+  const labels: Record<string, string> = {};
+  for (const [name, value] of Object.entries(entry.metric)) {
+    if (typeof value === 'string') {
+      labels[name] = value;
+    }
+  }
+  const points: Array<[number, number]> = [];
+  for (const point of entry.values) {
+    if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
+      return undefined;
+    }
+    points.push([Math.round(point[0] * 1000), parseSampleValue(point[1])]);
+  }
+  return { labels, points };
+}
+
+/** Reads the body of a `/api/v1/query_range` response (a matrix). */
+export function parseRangeResponse(body: unknown): RangeResult {
+  if (!isRecord(body)) {
+    return { ok: false, error: 'not a Prometheus API response (no JSON object)' };
+  }
+  if (body.status !== 'success') {
+    return { ok: false, error: apiError(body) };
+  }
+  const data = body.data;
+  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result)) {
+    const type = isRecord(data) ? String(data.resultType) : 'nothing';
+    return { ok: false, error: `expected a range (matrix) from Prometheus, got ${type}` };
+  }
+  const series: RangeSeries[] = [];
+  for (const entry of data.result) {
+    const parsed = parseRangeSeries(entry);
+    if (!parsed) {
+      return { ok: false, error: 'malformed series in Prometheus response' };
+    }
+    series.push(parsed);
+  }
+  return { ok: true, series, warnings: warningsOf(body) };
 }

@@ -141,7 +141,7 @@ describe('panopticon status against a real Prometheus', () => {
     // No gluster_exporter and no Weave router are scraped here: unknown with the hint, never ok.
     expect(component(json, 'gluster')).toMatchObject({ status: 'unknown' });
     expect(component(json, 'gluster').reason).toContain(
-      'no target of job "gluster" (gluster_exporter): is it scraped under job gluster?'
+      'no series up{job="gluster"}: is gluster_exporter scraped under job gluster?'
     );
     expect(component(json, 'weave').status).toBe('unknown');
     expect(component(json, 'hosts').status).not.toBe('unknown');
@@ -240,7 +240,7 @@ describe('panopticon status against a real Prometheus', () => {
     const { json } = await status(['--param', 'dockerJob=engines']);
     expect(component(json, 'docker').status).toBe('unknown');
     expect(component(json, 'swarm').status).toBe('unknown');
-    expect(component(json, 'docker').reason).toContain('no target of job "engines"');
+    expect(component(json, 'docker').reason).toContain('no series up{job="engines"}');
   });
 
   it('answers a Prometheus error with exit 3 and the error, never a stack trace', async () => {
