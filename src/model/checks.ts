@@ -194,8 +194,8 @@ function evaluateThreshold(check: ThresholdCheckSpec, context: CheckContext): Ch
     return result(check, { status, reason: `${check.title} ${describe(value)} (${limits})` }, { value });
   }
   const worst = context.signals.get(key('worst')) ?? [];
-  const seen = countOf(context.signals, key('seen'));
-  if (worst.length === 0 || seen === 0) {
+  // topk of no series is no series: an empty `worst` means nothing to judge.
+  if (worst.length === 0) {
     return unknown(check, `no series (${context.job.up}/${context.job.targets} targets up)`);
   }
   // topk/bottomk order is not guaranteed in the response: pick the worst ourselves. NaN is no value (and

@@ -174,7 +174,6 @@ describe('evaluateCluster: checks', () => {
     const result = evaluate(aModel([aComponent({ checks: [cpu] })]), [
       signal('swarm/cpu/worst', 97.25, { instance: 'h2' }),
       signal('swarm/cpu/worst', 90, { instance: 'h1' }),
-      signal('swarm/cpu/seen', 3),
       signal('swarm/cpu/warning', 2),
       signal('swarm/cpu/critical', 1),
       ...jobUp('docker', 3),

@@ -67,7 +67,6 @@ function checkSignals(check: CheckSpec, job: JobSpec): Array<[string, string]> {
       const comparison = above ? '>=' : '<=';
       return [
         ['worst', `${above ? 'topk' : 'bottomk'}(${NAMED_SERIES_LIMIT}, ${gated})`],
-        ['seen', `count(${gated})`],
         ['warning', `count(${gated} ${comparison} ${promNumber(check.warning)})`],
         ...(check.critical === undefined
           ? []
@@ -106,7 +105,8 @@ function jobSignals(job: JobSpec): Array<[string, string]> {
     [jobSignal.down(job.job), `topk(${NAMED_SERIES_LIMIT}, ${up} == 0)`],
   ];
   if (job.role === 'exporter' && job.componentUpMetric) {
-    signals.push([jobSignal.reaching(job.job), `count(${gate(job.componentUpMetric, job)})`]);
+    const componentUp = `${job.componentUpMetric}{job=${promString(job.job)}}`;
+    signals.push([jobSignal.reaching(job.job), `count(${gate(componentUp, job)})`]);
   }
   return signals;
 }

@@ -23,7 +23,7 @@ export type {
   StopOptions,
   WaitForOptions,
 } from './processes';
-export { PROMETHEUS_BINARY, PrometheusApiError, startPrometheus } from './prometheus';
+export { PROMETHEUS_BINARY, PrometheusApiError, startPrometheus, VICTORIA_METRICS_BINARY } from './prometheus';
 export type {
   DockerSwarmSdConfig,
   FileSdConfig,

@@ -20,6 +20,39 @@ import {
 } from './processes';
 
 export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
+export const VICTORIA_METRICS_BINARY = '/usr/bin/victoria-metrics';
+
+/** Command line of each engine: Prometheus flags, or VictoriaMetrics' own for the same roles. */
+function engineCommand(options: StartPrometheusOptions, configPath: string, dataDir: string, port: number) {
+  if (options.engine === 'victoriametrics') {
+    return {
+      command: VICTORIA_METRICS_BINARY,
+      readyPath: '/health',
+      args: [
+        `-promscrape.config=${configPath}`,
+        `-storageDataPath=${options.dataDir ?? dataDir}`,
+        `-httpListenAddr=127.0.0.1:${port}`,
+        // The same config file as Prometheus: its `evaluation_interval` means nothing to VictoriaMetrics.
+        '-promscrape.config.strictParse=false',
+        // Tests look at the newest samples at once: no latency offset, no response cache.
+        '-search.latencyOffset=0s',
+        '-search.disableCache',
+        ...(options.extraArgs ?? []),
+      ],
+    };
+  }
+  return {
+    command: PROMETHEUS_BINARY,
+    readyPath: '/-/ready',
+    args: [
+      `--config.file=${configPath}`,
+      `--storage.tsdb.path=${options.dataDir ?? dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      ...(options.extraArgs ?? []),
+    ],
+  };
+}
 
 /** `static_configs` entry. */
 export interface StaticConfig {
@@ -95,6 +128,11 @@ export interface StartPrometheusOptions {
    * extraArgs, or old blocks are deleted at start). It belongs to the caller: left in place on stop.
    */
   dataDir?: string;
+  /**
+   * The PromQL engine: Prometheus (default) or VictoriaMetrics (`victoria-metrics` from Debian), which
+   * scrapes the same config and answers the same HTTP API, for the second-engine tests.
+   */
+  engine?: 'prometheus' | 'victoriametrics';
   /** Deadline for `/-/ready` (default 20 s). */
   startTimeoutMs?: number;
 }
@@ -230,20 +268,16 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     for (let attempt = 1; ; attempt++) {
       const port = await freePort('127.0.0.1');
       url = `http://127.0.0.1:${port}`;
+      const engine = engineCommand(options, configPath, path.join(dir.path, 'data'), port);
+      const name = options.engine ?? 'prometheus';
       const candidate = spawnService({
-        name: attempt === 1 ? 'prometheus' : `prometheus-${attempt}`,
-        command: PROMETHEUS_BINARY,
-        args: [
-          `--config.file=${configPath}`,
-          `--storage.tsdb.path=${options.dataDir ?? path.join(dir.path, 'data')}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-          '--web.enable-lifecycle',
-          ...(options.extraArgs ?? []),
-        ],
+        name: attempt === 1 ? name : `${name}-${attempt}`,
+        command: engine.command,
+        args: engine.args,
         logDir: dir.path,
         stopTimeoutMs: 5000,
       });
-      const readyUrl = `${url}/-/ready`;
+      const readyUrl = `${url}${engine.readyPath}`;
       try {
         await waitFor(async () => (await httpRequest(readyUrl, { timeoutMs: 2000 })).status === 200, {
           timeoutMs: Math.max(1000, startTimeoutMs - (Date.now() - startedAt)),
