@@ -343,8 +343,10 @@ function gluster(p: PresetParams): ComponentSpec {
         id: 'heal-info',
         title: 'heal info',
         job,
-        // A down brick makes the exporter's heal parsing fail and the series vanish: missing is not healthy.
-        expr: sel('gluster_heal_info_files_count', job),
+        // A down brick makes the exporter's heal parsing fail and the series of THAT volume vanish (the other
+        // volumes keep theirs): missing is not healthy. An exporter's heal series only count while none of the
+        // still-started volumes it reported heal info for in the last hour is missing now.
+        expr: `${sel('gluster_heal_info_files_count', job)} unless on (job, instance) ((max_over_time(${sel('gluster_heal_info_files_count', job)}[1h]) and on (job, instance, volume) (${sel('gluster_volume_status', job)} == 1)) unless on (job, instance, volume) ${sel('gluster_heal_info_files_count', job)})`,
         hint: 'heal info vanishes when a brick is down (port N/A): check `gluster volume status`',
       },
       {
@@ -392,12 +394,17 @@ function weave(p: PresetParams): ComponentSpec {
         id: 'mesh',
         title: 'mesh connections',
         job,
-        items: 'connections established',
-        // Weave omits zero series: an isolated router has no established series at all, so count what is
-        // there against the full mesh of the LIVE routers, n·(n−1); a lost router shows on `routers`, it
-        // must not also make the mesh look broken (the 2017 prototype turned red on one lost peer).
-        healthy: { expr: sel('weave_connections', job, 'state="established"'), aggregate: 'sum' },
-        total: { expr: `${liveRouters} * (${liveRouters} - 1)`, aggregate: 'max', ungated: true },
+        items: 'routers meshed',
+        // Judge routers, not connections: a full mesh has n·(n−1) connections, so one router cut off from
+        // three already takes 4 of the 6 away and a connection count turns red on one lost peer (the 2017
+        // prototype's mistake). A live router is meshed when it has established connections to at least
+        // half of the other live routers (Weave omits zero series: an isolated router has none at all, and
+        // a count of routers is 0, not "no value", when no router has any); a lost router shows on
+        // `routers`. A lone router has nothing to mesh with: nothing expected.
+        healthy: count(
+          `sum by (job, instance) (${sel('weave_connections', job, 'state="established"')}) >= scalar(${liveRouters} - 1) / 2`
+        ),
+        total: count(`up{job=${promString(job)}} == 1 and on () (${liveRouters} > 1)`),
         warningAtLeast: '50%',
       },
       {
@@ -415,7 +422,11 @@ function weave(p: PresetParams): ComponentSpec {
         id: 'ipam',
         title: 'IPAM unreachable',
         job,
+        // Each router's view of the address space owned by peers it cannot reach. A router cut off from the
+        // mesh sees every other range as unreachable: that is its own isolation (on `mesh`), not the cluster's
+        // IPAM. Judge the best-connected router's view.
         expr: sel('weave_ipam_unreachable_percentage', job),
+        aggregate: 'min',
         warning: 1,
         critical: 50,
         unit: '%',
@@ -465,7 +476,7 @@ function consul(p: PresetParams): ComponentSpec {
       {
         kind: 'threshold',
         id: 'node-health',
-        title: 'nodes with failing checks',
+        title: 'failing node checks',
         job,
         // One-hot on status: four series per check, the status="critical" one is 1 for a failing check and 0
         // otherwise, so it exists on a healthy cluster. Every exporter sees every node: take one exporter's sum.
