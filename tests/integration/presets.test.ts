@@ -498,7 +498,7 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
       const evaluation = await evaluate();
       expect(check(evaluation, 'consul', 'node-health')).toMatchObject({ status: 'warning', value: 1 });
       expect(component(evaluation, 'consul')).toMatchObject({ status: 'warning', rootCause: 'consul' });
-      expect(component(evaluation, 'consul').reason).toContain('failing node checks checks 1');
+      expect(component(evaluation, 'consul').reason).toContain('failing node checks 1');
       expect(check(evaluation, 'consul', 'servers').status).toBe('ok');
       expect(evaluation.status).toBe('warning');
     });
