@@ -22,6 +22,13 @@ export function parseSampleValue(text: string): number {
   return Number(text);
 }
 
+/** The string labels of a series' `metric` object. */
+function labelsOf(metric: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(metric).filter((pair): pair is [string, string] => typeof pair[1] === 'string')
+  );
+}
+
 function parseSample(entry: unknown): Sample | undefined {
   if (!isRecord(entry) || !isRecord(entry.metric) || !Array.isArray(entry.value)) {
     return undefined;
@@ -30,13 +37,7 @@ function parseSample(entry: unknown): Sample | undefined {
   if (typeof raw !== 'string') {
     return undefined;
   }
-  const labels: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.metric)) {
-    if (typeof value === 'string') {
-      labels[name] = value;
-    }
-  }
-  return { labels, value: parseSampleValue(raw) };
+  return { labels: labelsOf(entry.metric), value: parseSampleValue(raw) };
 }
 
 /** Marks an error body made by our own client (unreachable, timeout), not by Prometheus. */
@@ -60,7 +61,15 @@ function warningsOf(body: Record<string, unknown>): string[] {
   return body.isPartial === true ? [...warnings, 'partial response (isPartial)'] : warnings;
 }
 
-export function parseInstantResponse(body: unknown): InstantResult {
+/**
+ * The successful result list of an API answer of the expected type, each entry parsed, or the error in
+ * words: Prometheus' own error, a wrong result type, or a malformed entry.
+ */
+function readResults<T>(
+  body: unknown,
+  resultType: 'vector' | 'matrix',
+  parseEntry: (entry: unknown) => T | undefined
+): { ok: true; entries: T[]; warnings: string[] } | { ok: false; error: string } {
   if (!isRecord(body)) {
     return { ok: false, error: 'not a Prometheus API response (no JSON object)' };
   }
@@ -68,19 +77,27 @@ export function parseInstantResponse(body: unknown): InstantResult {
     return { ok: false, error: apiError(body) };
   }
   const data = body.data;
-  if (!isRecord(data) || data.resultType !== 'vector' || !Array.isArray(data.result)) {
+  if (!isRecord(data) || data.resultType !== resultType || !Array.isArray(data.result)) {
     const type = isRecord(data) ? String(data.resultType) : 'nothing';
-    return { ok: false, error: `expected an instant vector from Prometheus, got ${type}` };
+    return {
+      ok: false,
+      error: `expected ${resultType === 'vector' ? 'an instant vector' : 'a range (matrix)'} from Prometheus, got ${type}`,
+    };
   }
-  const samples: Sample[] = [];
+  const entries: T[] = [];
   for (const entry of data.result) {
-    const sample = parseSample(entry);
-    if (!sample) {
-      return { ok: false, error: 'malformed sample in Prometheus response' };
+    const parsed = parseEntry(entry);
+    if (parsed === undefined) {
+      return { ok: false, error: `malformed ${resultType === 'vector' ? 'sample' : 'series'} in Prometheus response` };
     }
-    samples.push(sample);
+    entries.push(parsed);
   }
-  return { ok: true, samples, warnings: warningsOf(body) };
+  return { ok: true, entries, warnings: warningsOf(body) };
+}
+
+export function parseInstantResponse(body: unknown): InstantResult {
+  const read = readResults(body, 'vector', parseSample);
+  return read.ok ? { ok: true, samples: read.entries, warnings: read.warnings } : read;
 }
 
 /** One series of a range query: labels and its samples at the query's steps. */
@@ -96,12 +113,7 @@ function parseRangeSeries(entry: unknown): RangeSeries | undefined {
   if (!isRecord(entry) || !isRecord(entry.metric) || !Array.isArray(entry.values)) {
     return undefined;
   }
-  const labels: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.metric)) {
-    if (typeof value === 'string') {
-      labels[name] = value;
-    }
-  }
+  const labels = labelsOf(entry.metric);
   const points: Array<[number, number]> = [];
   for (const point of entry.values) {
     if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
@@ -114,24 +126,6 @@ function parseRangeSeries(entry: unknown): RangeSeries | undefined {
 
 /** Reads the body of a `/api/v1/query_range` response (a matrix). */
 export function parseRangeResponse(body: unknown): RangeResult {
-  if (!isRecord(body)) {
-    return { ok: false, error: 'not a Prometheus API response (no JSON object)' };
-  }
-  if (body.status !== 'success') {
-    return { ok: false, error: apiError(body) };
-  }
-  const data = body.data;
-  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result)) {
-    const type = isRecord(data) ? String(data.resultType) : 'nothing';
-    return { ok: false, error: `expected a range (matrix) from Prometheus, got ${type}` };
-  }
-  const series: RangeSeries[] = [];
-  for (const entry of data.result) {
-    const parsed = parseRangeSeries(entry);
-    if (!parsed) {
-      return { ok: false, error: 'malformed series in Prometheus response' };
-    }
-    series.push(parsed);
-  }
-  return { ok: true, series, warnings: warningsOf(body) };
+  const read = readResults(body, 'matrix', parseRangeSeries);
+  return read.ok ? { ok: true, series: read.entries, warnings: read.warnings } : read;
 }
