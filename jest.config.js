@@ -29,6 +29,17 @@ module.exports = {
       moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'json'],
     },
     {
+      // The built plugin in Debian's Chromium through the browser host (tests/browser/), against real services.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+      transform: scaffolded.transform,
+      transformIgnorePatterns: scaffolded.transformIgnorePatterns,
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'json'],
+      // The host build (artifacts/browser-host, ~18 MB) and dist/ are served to the browser, never required.
+      modulePathIgnorePatterns: ['<rootDir>/artifacts/', '<rootDir>/dist/'],
+    },
+    {
       // Checks of the built plugin in dist/ (run after `npm run build`).
       displayName: 'build',
       testEnvironment: 'node',

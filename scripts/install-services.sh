@@ -8,7 +8,7 @@
 # harness starts private instances on 127.0.0.x itself and must not collide with system ones.
 set -euo pipefail
 
-PACKAGES=(prometheus prometheus-node-exporter docker.io busybox-static iproute2)
+PACKAGES=(prometheus prometheus-node-exporter victoria-metrics docker.io busybox-static iproute2 chromium)  # victoria-metrics: the second PromQL engine; chromium: browser tests (tests/browser/)
 
 # True when dpkg reports the package fully installed ("install ok installed").
 is_installed() {
@@ -58,7 +58,7 @@ if [[ ${#still_missing[@]} -ne 0 ]]; then
   exit 1
 fi
 
-for bin in /usr/bin/prometheus /usr/bin/prometheus-node-exporter /usr/bin/docker /usr/sbin/dockerd /bin/busybox /usr/sbin/ip; do
+for bin in /usr/bin/prometheus /usr/bin/prometheus-node-exporter /usr/bin/docker /usr/sbin/dockerd /bin/busybox /usr/sbin/ip /usr/bin/chromium; do
   if [[ ! -x "$bin" ]]; then
     echo "install-services: expected binary missing after install: $bin" >&2
     exit 1

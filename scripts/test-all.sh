@@ -22,6 +22,8 @@ step lint npm run --silent lint
 step unit npx jest --selectProjects unit --ci --json --outputFile=artifacts/jest-unit.json
 step build npm run --silent build
 step build-tests npx jest --selectProjects build --ci --json --outputFile=artifacts/jest-build.json
+step browser npx jest --selectProjects browser --runInBand --testTimeout=180000 --ci --json \
+  --outputFile=artifacts/jest-browser.json
 step integration npx jest --selectProjects integration --runInBand --testTimeout=180000 --ci --json \
   --outputFile=artifacts/jest-integration.json
 

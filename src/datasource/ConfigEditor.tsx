@@ -1,69 +1,71 @@
-import React from 'react';
+import React, { useCallback, useEffect } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Combobox, Field, Input, Stack, type ComboboxOption } from '@grafana/ui';
-import { PRESET_NAMES, parsePresetParams, type PresetName } from '../model';
-import type { ClusterOptions } from './types';
+import {
+  AdvancedHttpSettings,
+  Auth,
+  AuthMethod,
+  ConfigSection,
+  ConnectionSettings,
+  convertLegacyAuthProps,
+} from '@grafana/plugin-ui';
+import { Divider } from '@grafana/ui';
 
-type Props = DataSourcePluginOptionsEditorProps<ClusterOptions>;
+import { normalizeConnection, type ClusterSettings } from './config/connection';
+import { ModelEditor } from './config/ModelEditor';
+import type { ClusterOptions, ClusterSecureOptions } from './types';
 
-const PRESET_OPTIONS: Array<ComboboxOption<PresetName>> = PRESET_NAMES.map((name) => ({ label: name, value: name }));
+export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<ClusterOptions, ClusterSecureOptions>;
 
-/** Prometheus URL (reached through Grafana's proxy) and the preset to evaluate. Updates are immutable. */
-export function ConfigEditor({ options, onOptionsChange }: Props) {
-  const params = options.jsonData.presetParams ?? {};
-  const paramErrors = parsePresetParams(params).errors;
-  const paramText = Object.entries(params)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(' ');
-  return (
-    <Stack direction="column" gap={2}>
-      <Field label="Prometheus URL" description="Reached through Grafana's data proxy">
-        <Input
-          width={60}
-          value={options.url}
-          placeholder="http://prometheus:9090"
-          onChange={(event) => onOptionsChange({ ...options, url: event.currentTarget.value, access: 'proxy' })}
-        />
-      </Field>
-      <Field label="Preset">
-        <Combobox
-          width={30}
-          options={PRESET_OPTIONS}
-          value={options.jsonData.preset ?? 'swarm-mode'}
-          onChange={(option) =>
-            onOptionsChange({ ...options, jsonData: { ...options.jsonData, preset: option.value } })
-          }
-        />
-      </Field>
-      <Field
-        label="Preset parameters"
-        description="key=value pairs separated by spaces, e.g. managers=3 hosts=4"
-        invalid={paramErrors.length > 0}
-        error={paramErrors.join('; ')}
-      >
-        <Input
-          width={60}
-          defaultValue={paramText}
-          onBlur={(event) =>
-            onOptionsChange({
-              ...options,
-              jsonData: { ...options.jsonData, presetParams: parsePairs(event.currentTarget.value) },
-            })
-          }
-        />
-      </Field>
-    </Stack>
+/**
+ * Basic authentication or none. Forwarding the user's OAuth identity is not offered (a cluster status is the
+ * same for everyone), nor cross-site credentials, which only apply to browser access.
+ */
+const AUTH_METHODS = [AuthMethod.NoAuth, AuthMethod.BasicAuth];
+
+/**
+ * The datasource settings: the connection to Prometheus with Grafana's standard HTTP settings (URL, basic auth,
+ * TLS client certificate and CA, custom headers, timeout), always through Grafana's data proxy so secrets stay
+ * on the server (secureJsonData; only their "configured" flags reach the browser), then the cluster model.
+ * Every change is a new settings object: the props are never mutated.
+ */
+export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
+  const onChange = useCallback(
+    (next: ClusterSettings) => onOptionsChange(normalizeConnection(next)),
+    [onOptionsChange]
   );
-}
 
-function parsePairs(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((pair) => {
-        const equals = pair.indexOf('=');
-        return equals < 0 ? [pair, ''] : [pair.slice(0, equals), pair.slice(equals + 1)];
-      })
+  // A datasource saved with browser access (or by an older version) is switched to the proxy on sight.
+  useEffect(() => {
+    if (options.access !== 'proxy') {
+      onOptionsChange({ ...options, access: 'proxy' });
+    }
+  }, [options, onOptionsChange]);
+
+  return (
+    <>
+      <ConnectionSettings
+        config={options}
+        onChange={onChange}
+        urlLabel="Prometheus URL"
+        urlPlaceholder="https://prometheus.example.com:9090"
+        description="The Prometheus that scrapes the cluster. Grafana's data proxy reaches it with the credentials below; the browser never does."
+      />
+      <Divider />
+      <Auth
+        {...convertLegacyAuthProps({ config: options, onChange })}
+        visibleMethods={AUTH_METHODS}
+        readOnly={options.readOnly}
+      />
+      <Divider />
+      <ConfigSection title="Additional settings" isCollapsible isInitiallyOpen={options.jsonData.timeout !== undefined}>
+        <AdvancedHttpSettings config={options} onChange={onChange} />
+      </ConfigSection>
+      <Divider />
+      <ModelEditor
+        jsonData={options.jsonData}
+        onChange={(jsonData) => onChange({ ...options, jsonData })}
+        disabled={options.readOnly}
+      />
+    </>
   );
 }

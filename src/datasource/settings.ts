@@ -1,5 +1,8 @@
 import {
+  DEFAULT_PRESET,
+  PRESET_NAMES,
   buildPreset,
+  isPresetName,
   formatValidationError,
   parseModelDocument,
   parsePresetParams,
@@ -22,11 +25,15 @@ export function modelFromSettings(options: ClusterOptions): ModelOrError {
     const { model, errors } = parseModelDocument(options.modelDocument ?? '');
     return model ? { model } : { error: `invalid model document: ${errors.map(formatValidationError).join('; ')}` };
   }
+  const preset = options.preset ?? DEFAULT_PRESET;
+  if (!isPresetName(preset)) {
+    return { error: `unknown preset "${String(preset)}" (known: ${PRESET_NAMES.join(', ')})` };
+  }
   const parsed = parsePresetParams(options.presetParams ?? {});
   if (!parsed.params) {
     return { error: `invalid preset parameters: ${parsed.errors.join('; ')}` };
   }
-  const model = buildPreset(options.preset ?? 'swarm-mode', parsed.params);
+  const model = buildPreset(preset, parsed.params);
   const validation = validateModel(model);
   return validation.valid
     ? { model }

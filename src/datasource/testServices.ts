@@ -72,7 +72,6 @@ export function templateSrvWith(variables: Record<string, { value: string | stri
 
 export function instanceSettings(jsonData: ClusterOptions = {}): DataSourceInstanceSettings<ClusterOptions> {
   return {
-    id: 1,
     uid: 'panopticon',
     type: 'panopticon-cluster-datasource',
     name: 'Panopticon',

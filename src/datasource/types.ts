@@ -47,6 +47,8 @@ export interface ClusterOptions extends DataSourceJsonData {
   serverName?: string;
   /** Seconds before a Prometheus request is abandoned (its components become unknown). */
   timeout?: number;
+  /** Custom header names (Grafana's convention); their values live in secureJsonData. */
+  [header: `httpHeaderName${number}`]: string | undefined;
 }
 
 /** Never sent to the browser: Grafana keeps them server-side and the data proxy uses them. */
@@ -55,4 +57,5 @@ export interface ClusterSecureOptions {
   tlsCACert?: string;
   tlsClientCert?: string;
   tlsClientKey?: string;
+  [header: `httpHeaderValue${number}`]: string | undefined;
 }

@@ -23,6 +23,7 @@ export {
   parsePresetParams,
   isPresetName,
   PRESET_NAMES,
+  DEFAULT_PRESET,
   PARAM_NAMES,
   DEFAULT_PARAMS,
   type PresetName,

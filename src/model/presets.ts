@@ -10,6 +10,9 @@ import type { CheckSpec, ClusterModel, ComponentSpec, JobSpec, MeasureSpec } fro
 export const PRESET_NAMES = ['swarm-mode', 'swarm-legacy'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+/** The preset a datasource evaluates when none is chosen: Swarm mode, the Swarm of today. */
+export const DEFAULT_PRESET: PresetName = 'swarm-mode';
+
 export interface PresetParams {
   /** Expected counts; when absent, derived from what Prometheus knows (the reason says so). */
   managers?: number;
