@@ -263,25 +263,25 @@ export class ClusterDataSource extends DataSourceApi<ClusterQuery, ClusterOption
     }
     const resolved = this.model();
     if (!resolved.model) {
-      return { status: 'error', message: `Prometheus ${info.version} answered, but ${resolved.error}` };
+      return { status: 'error', message: `${info.server} answered, but ${resolved.error}` };
     }
     const now = Date.now();
     const answer = await lastValueFrom(this.api.instant(planQuery(resolved.model).query, now));
     if (!answer.ok) {
       return {
         status: 'error',
-        message: `Prometheus ${info.version} answered, but the model's query failed: ${answer.error}`,
+        message: `${info.server} answered, but the model's query failed: ${answer.error}`,
       };
     }
     const evaluation = evaluateCluster({ model: resolved.model, samples: answer.samples, now });
     const unobserved = evaluation.components.filter((c) => c.ownStatus === 'unknown');
     const components = resolved.model.components.length;
     if (unobserved.length === 0) {
-      return { status: 'success', message: `Prometheus ${info.version}: all ${components} components observed.` };
+      return { status: 'success', message: `${info.server}: all ${components} components observed.` };
     }
     return {
       status: 'warning',
-      message: `Prometheus ${info.version}: ${components - unobserved.length} of ${components} components observed. ${unobserved
+      message: `${info.server}: ${components - unobserved.length} of ${components} components observed. ${unobserved
         .map((c) => `${c.id}: ${unobservedWords(c)}`)
         .join(' ')}`,
     };

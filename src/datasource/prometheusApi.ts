@@ -8,7 +8,9 @@ import {
   type RangeResult,
 } from '../model';
 
-export type BuildInfoResult = { ok: true; version: string } | { ok: false; error: string };
+/** `server` names what answered: "Prometheus 2.42.0", or for engines that keep their version to themselves
+ * (VictoriaMetrics answers buildinfo with empty data) "a Prometheus API (version not reported)". */
+export type BuildInfoResult = { ok: true; server: string } | { ok: false; error: string };
 export type ValuesResult = { ok: true; values: string[] } | { ok: false; error: string };
 
 /**
@@ -40,9 +42,16 @@ export class PrometheusApi {
         if (isRecord(body) && body.status === 'error') {
           return { ok: false, error: errorText(body) };
         }
-        return typeof data?.version === 'string'
-          ? { ok: true, version: data.version }
-          : { ok: false, error: 'the answer to /api/v1/status/buildinfo is not from Prometheus' };
+        if (!isRecord(body) || body.status !== 'success' || !data) {
+          return { ok: false, error: 'the answer to /api/v1/status/buildinfo is not from a Prometheus API' };
+        }
+        return {
+          ok: true,
+          server:
+            typeof data.version === 'string' && data.version
+              ? `Prometheus ${data.version}`
+              : 'a Prometheus API (version not reported)',
+        };
       })
     );
   }

@@ -8,7 +8,6 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import type { DataFrameDTO } from '@grafana/data';
 
 import {
   freePort,
@@ -21,6 +20,7 @@ import {
   type ScrapeConfig,
 } from '../harness';
 import { openHost, type HostPage } from './browser';
+import { CALM_HOSTS, frameNamed, rows } from './frames';
 import { buildHost, REPO_ROOT } from './buildHost';
 import { HOST_PATHS, pluginModulePath, PLUGIN_IDS } from './host/api';
 import { amdDependencies, DIST_MODULES, ensurePluginBuilt } from './plugin';
@@ -28,27 +28,6 @@ import { startHostServer, type HostServer } from './server';
 
 const CAPTURES = path.join(REPO_ROOT, 'tests/fixtures/docker');
 const UID = 'prometheus-e2e';
-/** This machine's own CPU and load are not under test: out of reach thresholds keep them from propagating. */
-const CALM_HOSTS = { cpuWarning: '101', cpuCritical: '101', loadPerCoreWarning: '1000', loadPerCoreCritical: '1000' };
-
-/** Rows of a DataFrameDTO as objects keyed by field name. */
-function rows(frame: DataFrameDTO | undefined): Array<Record<string, unknown>> {
-  if (!frame) {
-    return [];
-  }
-  const length = Math.max(0, ...frame.fields.map((f) => (f.values as unknown[] | undefined)?.length ?? 0));
-  return Array.from({ length }, (_, row) =>
-    Object.fromEntries(frame.fields.map((f) => [f.name, (f.values as unknown[] | undefined)?.[row]]))
-  );
-}
-
-function frameNamed(frames: DataFrameDTO[], name: string): DataFrameDTO {
-  const frame = frames.find((f) => f.name === name);
-  if (!frame) {
-    throw new Error(`no frame ${name} in ${JSON.stringify(frames.map((f) => f.name))}`);
-  }
-  return frame;
-}
 
 /** An upstream that answers after `delayMs` (to have a request in flight long enough to cancel it). */
 async function startSlowUpstream(delayMs: number): Promise<{ url: string; stop(): Promise<void> }> {
