@@ -69,13 +69,25 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
       await prometheus.reload(scrapeConfigs(new URL(prometheus.url).host));
       await prometheus.waitForTargets({ job: 'prometheus', health: 'up', count: 1 });
     }
-    await prometheus.waitForTargets({ job: 'docker', health: 'up', count: 3 });
+    await liveEngines(3);
     // rate() needs two samples of every CPU counter in its window before the hosts' CPU check has a value,
     // also at an instant a second in the past (the first test evaluates at a whole second).
     await prometheus.waitForQuery('count_over_time(up{job="node"}[2m]) >= 4', (samples) => samples.length > 0, {
       what: 'four scrapes of node_exporter',
     });
   });
+
+  /**
+   * Waits until the engine's answers show `count` engines up. The query API, not the target list:
+   * VictoriaMetrics makes new samples queryable seconds after the scrape.
+   */
+  async function liveEngines(count: number) {
+    await prometheus.waitForQuery(
+      'up{job="docker"}',
+      (samples) => samples.length === 3 && samples.filter((s) => s.value[1] === '1').length === count,
+      { timeoutMs: 60_000, what: `${count} of 3 engines up` }
+    );
+  }
 
   afterAll(async () => {
     await prometheus?.stop();
@@ -170,10 +182,12 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
       critical: DEFAULT_PARAMS.cpuCritical,
     });
     const hosts = component(json, 'hosts');
-    expect(hosts.reason).toContain('CPU busy');
     if (cpuStatus === 'ok') {
-      expect(hosts.reason).toContain('1/1 hosts');
+      // A CPU that is fine is not among the hosts' problems (its load may be: that is another check).
       expect(hosts.reason).not.toMatch(/CPU busy [\d.]+%/);
+      if (hosts.status === 'ok') {
+        expect(hosts.reason).toMatch(/^1\/1 hosts .*; CPU busy: worst [\d.]+% on 127\.0\.0\.1/);
+      }
     } else {
       // A hot host is a symptom for everything running on it, capped at warning by the dependency edge.
       expect(hosts.reason).toMatch(/CPU busy [\d.]+% on 127\.0\.0\.1/);
@@ -196,7 +210,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
     }
     follower.fail(500);
     try {
-      await prometheus.waitForTargets({ job: 'docker', health: 'down', count: 1 });
+      await liveEngines(2);
       const { code, json } = await status();
       // The engine's metrics endpoint is the member: its failure is an engine down, the deeper cause.
       expect(component(json, 'swarm')).toMatchObject({ status: 'warning', live: 2, expected: 3, rootCause: 'docker' });
@@ -207,7 +221,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
       expect(code).toBeGreaterThanOrEqual(1);
     } finally {
       follower.recover();
-      await prometheus.waitForTargets({ job: 'docker', health: 'up', count: 3 });
+      await liveEngines(3);
     }
   });
 
@@ -219,7 +233,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
     second.fail(500);
     third.fail(500);
     try {
-      await prometheus.waitForTargets({ job: 'docker', health: 'down', count: 2 });
+      await liveEngines(1);
       const { code, json } = await status();
       expect(component(json, 'swarm').status).toBe('critical');
       expect(component(json, 'swarm').reason).toContain('1/3 managers: no quorum (2 needed)');
@@ -230,7 +244,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
     } finally {
       second.recover();
       third.recover();
-      await prometheus.waitForTargets({ job: 'docker', health: 'up', count: 3 });
+      await liveEngines(3);
     }
   });
 
