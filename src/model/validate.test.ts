@@ -793,14 +793,14 @@ describe('validateModel: hostile input', () => {
   it('caps the number of errors of a huge document', () => {
     const errors = validateModel(aModel({ components: new Array(100_000).fill(7) })).errors;
     expect(errors).toHaveLength(201);
-    expect(errors[0]).toEqual({ path: 'components', message: 'at most 500 components, got 100000' });
+    expect(errors[0]).toEqual({ path: 'components', message: 'at most 2000 components, got 100000' });
     expect(errors[200]).toEqual({ path: '', message: '99801 more errors not shown' });
   });
 
   it.each([
-    [500, []],
-    [501, ['components: at most 500 components, got 501']],
-  ])('accepts at most 500 components (%i)', (count, expected) => {
+    [2000, []],
+    [2001, ['components: at most 2000 components, got 2001']],
+  ])('accepts at most 2000 components (%i)', (count, expected) => {
     const components = Array.from({ length: count }, (_, i) =>
       aComponent({ id: `c${i}`, dependsOn: i > 0 ? [`c${i - 1}`] : [] })
     );
@@ -814,7 +814,7 @@ describe('validateModel: hostile input', () => {
     );
     const errors = errorsOf(aModel({ components }));
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toBe('components: at most 500 components, got 20000');
+    expect(errors[0]).toBe('components: at most 2000 components, got 20000');
     expect(errors[1]).toMatch(
       /^components\[19999\]\.dependsOn\[0\]: dependency cycle c19999 → c0 → c1 → .* → c19998 → c19999$/
     );

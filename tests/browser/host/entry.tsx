@@ -15,11 +15,14 @@ import { createRoot } from 'react-dom/client';
 import {
   AppPlugin,
   createTheme,
+  dataLinksOverrideProcessor,
   DataSourceApi,
   DataSourcePlugin,
   dateTime,
   PanelPlugin,
   rangeUtil,
+  standardEditorsRegistry,
+  standardFieldConfigEditorRegistry,
   ThemeContext,
   toDataFrame,
   toDataFrameDTO,
@@ -70,6 +73,24 @@ const templateSrv = new HostTemplateSrv();
 const dataSourceSrv = new HostDataSourceSrv();
 setBackendSrv(backendSrv);
 setTemplateSrv(templateSrv);
+// Grafana core registers its option editors at startup; panels' option builders look them up by id.
+standardEditorsRegistry.setInit(() =>
+  ['radio', 'boolean', 'multi-select', 'select', 'text', 'number', 'slider-input', 'color', 'unit', 'field-name'].map(
+    (id) => ({ id, name: id, editor: () => null })
+  )
+);
+// So that applyFieldOverrides applies the panel's data links (fieldConfig.defaults.links).
+standardFieldConfigEditorRegistry.setInit(() => [
+  {
+    id: 'links',
+    path: 'links',
+    name: 'Data links',
+    editor: () => null,
+    override: () => null,
+    process: dataLinksOverrideProcessor,
+    shouldApply: () => true,
+  },
+]);
 setDataSourceSrv(dataSourceSrv);
 
 const pageTheme: ThemeMode = config.theme2.isDark ? 'dark' : 'light';
