@@ -123,8 +123,10 @@ export function errorBody(error: unknown): Record<string, unknown> {
       return error.data;
     }
     if (typeof error.status === 'number') {
-      const detail = isRecord(error.data) && typeof error.data.message === 'string' ? `: ${error.data.message}` : '';
       const statusText = typeof error.statusText === 'string' && error.statusText ? ` ${error.statusText}` : '';
+      const message = isRecord(error.data) && typeof error.data.message === 'string' ? error.data.message : '';
+      // The proxy often repeats the status text as its message: say it once.
+      const detail = message && ` ${message}` !== statusText ? `: ${message}` : '';
       return {
         status: 'error',
         errorType: TRANSPORT_ERROR,
