@@ -10,6 +10,7 @@ import {
   STATUSES,
   STATUS_DISPLAY,
   statusChanges,
+  type CheckResult,
   type ClusterEvaluation,
   type ComponentResult,
   type RangeSeries,
@@ -49,7 +50,34 @@ function statusField(name: string, values: Status[], displayName?: string) {
 }
 
 const text = (name: string, values: string[]) => ({ name, type: FieldType.string, values });
-const numbers = (name: string, values: Array<number | null>) => ({ name, type: FieldType.number, values });
+
+/** A column of a row-per-item frame: its name, its kind and how to read it from an item. */
+type Column<T> =
+  | [name: string, kind: 'text', read: (item: T) => string]
+  | [name: string, kind: 'number', read: (item: T) => number | undefined]
+  | [name: string, kind: 'boolean', read: (item: T) => boolean]
+  | [name: string, kind: 'status', read: (item: T) => Status];
+
+/** A frame with one row per item, one field per column (numbers that do not apply are null). */
+function rowsFrame<T>(name: string, refId: string, items: T[], columns: Array<Column<T>>, meta?: DataFrame['meta']) {
+  return createDataFrame({
+    name,
+    refId,
+    ...(meta ? { meta } : {}),
+    fields: columns.map((column) => {
+      switch (column[1]) {
+        case 'status':
+          return statusField(column[0], items.map(column[2]));
+        case 'number':
+          return { name: column[0], type: FieldType.number, values: items.map((item) => column[2](item) ?? null) };
+        case 'boolean':
+          return { name: column[0], type: FieldType.boolean, values: items.map(column[2]) };
+        case 'text':
+          return text(column[0], items.map(column[2]));
+      }
+    }),
+  });
+}
 
 /**
  * The frame contract of the `status` query (documented in the README; other panels embed it):
@@ -58,7 +86,6 @@ const numbers = (name: string, values: Array<number | null>) => ({ name, type: F
  *   dependsOn (comma-separated ids), live, expected (null where the rule has no counts), link.
  */
 export function toStatusFrames(evaluation: ClusterEvaluation, refId: string): DataFrame[] {
-  const components = evaluation.components;
   return [
     createDataFrame({
       name: 'cluster',
@@ -70,50 +97,19 @@ export function toStatusFrames(evaluation: ClusterEvaluation, refId: string): Da
         { name: 'evaluatedAt', type: FieldType.time, values: [evaluation.evaluatedAt] },
       ],
     }),
-    createDataFrame({
-      name: 'components',
-      refId,
-      fields: [
-        text(
-          'id',
-          components.map((c) => c.id)
-        ),
-        text(
-          'name',
-          components.map((c) => c.name)
-        ),
-        statusField(
-          'status',
-          components.map((c) => c.status)
-        ),
-        { name: 'critical', type: FieldType.boolean, values: components.map((c) => c.critical) },
-        { name: 'impacted', type: FieldType.boolean, values: components.map((c) => c.impacted) },
-        text(
-          'reason',
-          components.map((c) => c.reason)
-        ),
-        text(
-          'rootCause',
-          components.map((c) => c.rootCause ?? '')
-        ),
-        text(
-          'dependsOn',
-          components.map((c) => c.dependsOn.join(','))
-        ),
-        numbers(
-          'live',
-          components.map((c) => c.live ?? null)
-        ),
-        numbers(
-          'expected',
-          components.map((c) => c.expected ?? null)
-        ),
-        text(
-          'link',
-          components.map((c) => c.link ?? '')
-        ),
-      ],
-    }),
+    rowsFrame<ComponentResult>('components', refId, evaluation.components, [
+      ['id', 'text', (c) => c.id],
+      ['name', 'text', (c) => c.name],
+      ['status', 'status', (c) => c.status],
+      ['critical', 'boolean', (c) => c.critical],
+      ['impacted', 'boolean', (c) => c.impacted],
+      ['reason', 'text', (c) => c.reason],
+      ['rootCause', 'text', (c) => c.rootCause ?? ''],
+      ['dependsOn', 'text', (c) => c.dependsOn.join(',')],
+      ['live', 'number', (c) => c.live],
+      ['expected', 'number', (c) => c.expected],
+      ['link', 'text', (c) => c.link ?? ''],
+    ]),
   ];
 }
 
@@ -123,69 +119,30 @@ export function toStatusFrames(evaluation: ClusterEvaluation, refId: string): Da
  * instance, job, up).
  */
 export function toComponentFrames(component: ComponentResult, targets: Sample[], refId: string): DataFrame[] {
-  const checks = component.checks;
+  const meta = { custom: { component: component.id, status: component.status, reason: component.reason } };
   return [
-    createDataFrame({
-      name: 'checks',
+    rowsFrame<CheckResult>(
+      'checks',
       refId,
-      meta: { custom: { component: component.id, status: component.status, reason: component.reason } },
-      fields: [
-        text(
-          'id',
-          checks.map((c) => c.id)
-        ),
-        text(
-          'title',
-          checks.map((c) => c.title)
-        ),
-        text(
-          'kind',
-          checks.map((c) => c.kind)
-        ),
-        statusField(
-          'status',
-          checks.map((c) => c.status)
-        ),
-        text(
-          'reason',
-          checks.map((c) => c.reason)
-        ),
-        numbers(
-          'live',
-          checks.map((c) => c.live ?? null)
-        ),
-        numbers(
-          'expected',
-          checks.map((c) => c.expected ?? null)
-        ),
-        numbers(
-          'value',
-          checks.map((c) => c.value ?? null)
-        ),
-        text(
-          'instances',
-          checks.map((c) => (c.instances ?? []).join(', '))
-        ),
+      component.checks,
+      [
+        ['id', 'text', (c) => c.id],
+        ['title', 'text', (c) => c.title],
+        ['kind', 'text', (c) => c.kind],
+        ['status', 'status', (c) => c.status],
+        ['reason', 'text', (c) => c.reason],
+        ['live', 'number', (c) => c.live],
+        ['expected', 'number', (c) => c.expected],
+        ['value', 'number', (c) => c.value],
+        ['instances', 'text', (c) => (c.instances ?? []).join(', ')],
       ],
-    }),
-    createDataFrame({
-      name: 'instances',
-      refId,
-      fields: [
-        text(
-          'instance',
-          targets.map((t) => t.labels.instance ?? '')
-        ),
-        text(
-          'job',
-          targets.map((t) => t.labels.job ?? '')
-        ),
-        statusField(
-          'up',
-          targets.map((t): Status => (t.value === 1 ? 'ok' : 'critical'))
-        ),
-      ],
-    }),
+      meta
+    ),
+    rowsFrame<Sample>('instances', refId, targets, [
+      ['instance', 'text', (t) => t.labels.instance ?? ''],
+      ['job', 'text', (t) => t.labels.job ?? ''],
+      ['up', 'status', (t) => (t.value === 1 ? 'ok' : 'critical')],
+    ]),
   ];
 }
 
