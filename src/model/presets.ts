@@ -138,6 +138,11 @@ function zeroWhenAbsent(job: string): string {
   return `or on (job, instance) (0 * up{job=${promString(job)}})`;
 }
 
+/** Each component links to its provisioned detail dashboard (dashboards/, fixed uids). */
+function dashboardLink(uid: string): string {
+  return `/d/${uid}`;
+}
+
 const count = (expr: string): MeasureSpec => ({ expr, aggregate: 'count' });
 const max = (expr: string): MeasureSpec => ({ expr, aggregate: 'max' });
 
@@ -183,6 +188,7 @@ function hosts(p: PresetParams): ComponentSpec {
   return {
     id: 'hosts',
     name: 'Hosts',
+    link: dashboardLink('panopticon-hosts'),
     critical: false,
     checks: [
       reachable('reachable', job, 'hosts', p.hosts, 'hosts'),
@@ -238,6 +244,7 @@ function docker(p: PresetParams): ComponentSpec {
   return {
     id: 'docker',
     name: 'Docker engines',
+    link: dashboardLink('panopticon-docker-swarm'),
     critical: true,
     // One host down is a warning on hosts; it must not turn every component orange by itself.
     dependsOn: [{ id: 'hosts', propagation: 'capWarning' }],
@@ -267,6 +274,7 @@ function swarm(p: PresetParams, legacy: boolean): ComponentSpec {
   return {
     id: 'swarm',
     name: 'Swarm managers',
+    link: dashboardLink('panopticon-docker-swarm'),
     critical: true,
     dependsOn: ['docker', ...(legacy ? ['consul'] : [])],
     checks: [
@@ -314,6 +322,7 @@ function gluster(p: PresetParams): ComponentSpec {
   return {
     id: 'gluster',
     name: 'GlusterFS',
+    link: dashboardLink('panopticon-glusterfs'),
     critical: true,
     dependsOn: [{ id: 'hosts', propagation: 'capWarning' }],
     checks: [
@@ -388,6 +397,7 @@ function weave(p: PresetParams): ComponentSpec {
   return {
     id: 'weave',
     name: 'Weave Net',
+    link: dashboardLink('panopticon-weave'),
     critical: true,
     dependsOn: ['docker'],
     checks: [
@@ -450,6 +460,7 @@ function consul(p: PresetParams): ComponentSpec {
   return {
     id: 'consul',
     name: 'Consul',
+    link: dashboardLink('panopticon-consul'),
     critical: true,
     dependsOn: ['docker'],
     checks: [
@@ -497,6 +508,7 @@ function prometheus(p: PresetParams): ComponentSpec {
   return {
     id: 'prometheus',
     name: 'Prometheus',
+    link: dashboardLink('panopticon-prometheus'),
     critical: false,
     checks: [
       reachable('self', job, 'Prometheus servers', undefined, 'prometheusJob'),
