@@ -16,7 +16,15 @@ const config = async (env: Env): Promise<Configuration> => {
     {
       // The scaffolded config copies only the app's own logos; nested plugins (datasource, panel) need
       // theirs too, or Grafana shows broken images on their catalogue pages.
-      plugins: [new CopyWebpackPlugin({ patterns: [{ from: '*/img/*', to: '[path][name][ext]' }] })],
+      // The app ships the provisioned dashboards (dashboards/) so they can be imported from its page.
+      plugins: [
+        new CopyWebpackPlugin({
+          patterns: [
+            { from: '*/img/*', to: '[path][name][ext]' },
+            { from: '../dashboards/*.json', to: 'dashboards/[name][ext]' },
+          ],
+        }),
+      ],
     }
   );
 };

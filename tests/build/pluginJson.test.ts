@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 // Grafana's published plugin.json schema (copied from shared/schemas): Grafana refuses plugins that break it.
@@ -51,5 +51,24 @@ describe('dist', () => {
   it.each(PLUGINS)('$type has a module.js and a real version', ({ dir }) => {
     expect(existsSync(path.join(ROOT, 'dist', dir, 'module.js'))).toBe(true);
     expect(read(path.join(ROOT, 'dist', dir, 'plugin.json')).info.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('the app includes the provisioned dashboards', () => {
+  const app = read(path.join(ROOT, 'src', 'plugin.json')) as unknown as {
+    includes: Array<{ type: string; path?: string }>;
+  };
+  const dashboards = app.includes.filter((include) => include.type === 'dashboard');
+
+  it('lists every dashboard of dashboards/', () => {
+    const listed = dashboards.map((include) => path.basename(include.path ?? '')).sort();
+    const onDisk = readdirSync(path.join(ROOT, 'dashboards'))
+      .filter((file) => file.endsWith('.json'))
+      .sort();
+    expect(listed).toEqual(onDisk);
+  });
+
+  it.each(dashboards.map((include) => include.path ?? ''))('%s is in dist', (file) => {
+    expect(existsSync(path.join(ROOT, 'dist', file))).toBe(true);
   });
 });
