@@ -20,6 +20,7 @@ step() {
 step typecheck npm run --silent typecheck
 step lint npm run --silent lint
 step unit npx jest --selectProjects unit --ci --json --outputFile=artifacts/jest-unit.json
+step lint-dashboards node bin/panopticon.mjs lint-dashboards dashboards/
 step build npm run --silent build
 step build-tests npx jest --selectProjects build --ci --json --outputFile=artifacts/jest-build.json
 step browser npx jest --selectProjects browser --runInBand --testTimeout=180000 --ci --json \

@@ -15,6 +15,7 @@ import {
   type ClusterModel,
 } from '../model';
 import { formatTable, toStatusJson } from './format';
+import { lintDashboardsCommand } from './lintDashboards';
 import { queryInstant } from './prometheus';
 
 /** Exit codes of the Nagios/Icinga plugin convention, so `panopticon status` works as a check command. */
@@ -29,11 +30,14 @@ const USAGE = `Usage:
   panopticon status --prometheus URL (--preset NAME [--param key=value]... | --model FILE)
                     [--time UNIX|RFC3339] [--timeout SECONDS (default 30)] [--json]
   panopticon validate FILE
+  panopticon lint-dashboards PATH... [--prometheus URL] [--time UNIX|RFC3339] [--json]
   panopticon help
 
 Presets: ${PRESET_NAMES.join(', ')}.
 Exit codes (status): 0 ok, 1 warning, 2 critical, 3 unknown (also for usage errors and unreachable Prometheus).
 Exit codes (validate): 0 valid, 1 invalid, 3 unreadable.
+Exit codes (lint-dashboards): 0 no findings, 1 findings, 3 could not run (usage, unreadable or
+  non-dashboard file, Prometheus unreachable).
 `;
 
 /** A failure to report in words with an exit code; never a stack trace. */
@@ -185,6 +189,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await status(rest, io);
       case 'validate':
         return await validate(rest, io);
+      case 'lint-dashboards':
+        return await lintDashboardsCommand(rest, io, { parseTime });
       case 'help':
       case '--help':
       case '-h':
