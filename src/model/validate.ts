@@ -444,7 +444,13 @@ function checkJobs(report: Report, jobs: unknown[]): Set<string> {
     optional(job.describes, (text) => readString(report, fieldPath(path, 'describes'), text, { nonEmpty: true }));
     const role = optional(job.role, (text) => readEnum(report, fieldPath(path, 'role'), text, ROLES));
     const upMetricPath = fieldPath(path, 'componentUpMetric');
-    optional(job.componentUpMetric, (text) => readPattern(report, upMetricPath, text, METRIC_NAME, 'metric name'));
+    optional(job.componentUpMetric, (text) => {
+      const metric = readPattern(report, upMetricPath, text, METRIC_NAME, 'metric name');
+      // The planner writes `<metric>{job="…"}`: it must be a selector PromQL's own parser accepts.
+      if (metric !== undefined && syntaxErrorOffset(`${metric}{job="x"}`) !== undefined) {
+        report.add(upMetricPath, `${quote(metric)} is not a metric name PromQL accepts in a selector`);
+      }
+    });
     if (role === 'exporter' && job.componentUpMetric === undefined) {
       report.add(
         upMetricPath,
