@@ -382,7 +382,11 @@ function checkPromQL(report: Report, path: string, value: unknown): void {
     report.add(path, 'empty PromQL expression');
     return;
   }
-  const offset = syntaxErrorOffset(expr);
+  // Also parsed in parentheses, as the planner embeds it: an unterminated string (a lone `"`) parses on
+  // its own but swallows the rest of the planned query.
+  const wrapped = syntaxErrorOffset(`(${expr})`);
+  const offset =
+    syntaxErrorOffset(expr) ?? (wrapped === undefined ? undefined : Math.min(Math.max(0, wrapped - 1), expr.length));
   if (offset !== undefined) {
     const near = expr.slice(Math.max(0, offset - 8), offset + 8).replace(/\s+/g, ' ');
     report.add(path, `PromQL syntax error at offset ${offset} near ${quote(near)}`);
