@@ -13,7 +13,6 @@
  */
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
-import * as path from 'path';
 import {
   startMetricsFileServer,
   startNodeExporter,
@@ -22,8 +21,9 @@ import {
   type NodeExporterHandle,
   type PrometheusHandle,
   type ScrapeConfig,
+  RECORDED_ENGINE_CAPTURES,
 } from '../tests/harness';
-import { buildHost, REPO_ROOT } from '../tests/browser/buildHost';
+import { buildHost } from '../tests/browser/buildHost';
 import { ensurePluginBuilt } from '../tests/browser/plugin';
 import { hostPageHtml, startHostServer, type HostServer } from '../tests/browser/server';
 import {
@@ -40,9 +40,6 @@ import {
 
 const NODES = 3;
 const DATASOURCE_UID = 'panopticon-demo';
-const CAPTURES = [9323, 9324, 9325].map((port) =>
-  path.join(REPO_ROOT, 'tests/fixtures/docker', `docker-engine-3mgr-healthy-port${port}.prom`)
-);
 
 /** The faults, by the name used on the command line, in the control URL and on the page. */
 export const FAULTS = {
@@ -136,7 +133,7 @@ class Bed {
     };
     try {
       const engines: MetricsFileServer[] = [];
-      for (const file of CAPTURES) {
+      for (const file of RECORDED_ENGINE_CAPTURES) {
         engines.push(await start({ file }));
       }
       const consul = await start({});

@@ -11,7 +11,7 @@ import * as path from 'path';
 
 import {
   freePort,
-  startMetricsFileServer,
+  startRecordedEngines,
   startNodeExporter,
   startPrometheus,
   type MetricsFileServer,
@@ -26,7 +26,6 @@ import { HOST_PATHS, pluginModulePath, PLUGIN_IDS } from './host/api';
 import { amdDependencies, DIST_MODULES, ensurePluginBuilt } from './plugin';
 import { startHostServer, type HostServer } from './server';
 
-const CAPTURES = path.join(REPO_ROOT, 'tests/fixtures/docker');
 const UID = 'prometheus-e2e';
 
 /** An upstream that answers after `delayMs` (to have a request in flight long enough to cancel it). */
@@ -67,11 +66,7 @@ describe('browser host: the built plugin in Chromium against a real Prometheus',
 
   async function startServices(): Promise<PrometheusHandle> {
     nodeExporter = await startNodeExporter();
-    for (const port of [9323, 9324, 9325]) {
-      engines.push(
-        await startMetricsFileServer({ file: path.join(CAPTURES, `docker-engine-3mgr-healthy-port${port}.prom`) })
-      );
-    }
+    engines.push(...(await startRecordedEngines()));
     const node = nodeExporter;
     const scrapeConfigs = (self?: string): ScrapeConfig[] => [
       { job_name: 'node', static_configs: [{ targets: [node.address] }] },

@@ -8,7 +8,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import {
-  startMetricsFileServer,
+  startRecordedEngines,
   startNodeExporter,
   startPrometheus,
   type MetricsFileServer,
@@ -68,13 +68,7 @@ describe('the provisioned Cluster overview', () => {
   beforeAll(async () => {
     const hostBuild = ensurePluginBuilt().then(() => buildHost());
     nodeExporter = await startNodeExporter();
-    for (const port of [9323, 9324, 9325]) {
-      engines.push(
-        await startMetricsFileServer({
-          file: path.join(REPO_ROOT, `tests/fixtures/docker/docker-engine-3mgr-healthy-port${port}.prom`),
-        })
-      );
-    }
+    engines.push(...(await startRecordedEngines()));
     prometheus = await startPrometheus({
       scrapeConfigs: [
         { job_name: 'node', static_configs: [{ targets: [nodeExporter.address] }] },

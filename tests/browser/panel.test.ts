@@ -4,16 +4,13 @@
  * healthy three-manager Swarm): light and dark, 3, 30 and 1,000 tiles, a 1×1 cell, and the error state
  * when Prometheus is gone. Screenshots go to artifacts/screenshots/.
  */
-import * as path from 'path';
-import { startMetricsFileServer, startPrometheus, type MetricsFileServer, type PrometheusHandle } from '../harness';
+import { startPrometheus, startRecordedEngines, type MetricsFileServer, type PrometheusHandle } from '../harness';
 import { TEST_IDS } from '../../src/panel/testIds';
 import { openHost, type HostPage } from './browser';
-import { buildHost, REPO_ROOT } from './buildHost';
+import { buildHost } from './buildHost';
 import { tilesModelDocument } from './models';
 import { ensurePluginBuilt } from './plugin';
 import { startHostServer, type HostServer } from './server';
-
-const CAPTURES = path.join(REPO_ROOT, 'tests/fixtures/docker');
 
 interface PanelDom {
   light: string | null;
@@ -30,11 +27,7 @@ describe('the built status panel in Chromium, fed by the real datasource', () =>
 
   beforeAll(async () => {
     const hostBuild = ensurePluginBuilt().then(() => buildHost());
-    for (const port of [9323, 9324, 9325]) {
-      engines.push(
-        await startMetricsFileServer({ file: path.join(CAPTURES, `docker-engine-3mgr-healthy-port${port}.prom`) })
-      );
-    }
+    engines.push(...(await startRecordedEngines()));
     prometheus = await startPrometheus({
       scrapeConfigs: [{ job_name: 'docker', static_configs: [{ targets: engines.map((e) => e.address) }] }],
       scrapeInterval: '1s',

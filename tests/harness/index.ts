@@ -39,7 +39,12 @@ export type {
 } from './prometheus';
 export { NODE_EXPORTER_BINARY, startNodeExporter } from './nodeExporter';
 export type { NodeExporterHandle, StartNodeExporterOptions } from './nodeExporter';
-export { EXPOSITION_CONTENT_TYPE, startMetricsFileServer } from './metricsFileServer';
+export {
+  EXPOSITION_CONTENT_TYPE,
+  RECORDED_ENGINE_CAPTURES,
+  startMetricsFileServer,
+  startRecordedEngines,
+} from './metricsFileServer';
 export type { MetricsFileServer, StartMetricsFileServerOptions } from './metricsFileServer';
 export { BUSYBOX_IMAGE, DOCKER_CLI, DOCKERD_BINARY, sampleValue, startSwarm, swarmNodesScrapeConfig } from './swarm';
 export type {

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
+import * as path from 'path';
 
 /** Content type of the Prometheus text format 0.0.4. */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -144,4 +145,18 @@ export async function startMetricsFileServer(options: StartMetricsFileServerOpti
       return stopped;
     },
   };
+}
+
+/** The real /metrics captures of a healthy three-manager Swarm (tests/fixtures/docker): 9323 led. */
+export const RECORDED_ENGINE_CAPTURES: readonly string[] = [9323, 9324, 9325].map((port) =>
+  path.join(__dirname, '../fixtures/docker', `docker-engine-3mgr-healthy-port${port}.prom`)
+);
+
+/** Serves each recorded engine capture as if it were that engine, leader first. */
+export async function startRecordedEngines(): Promise<MetricsFileServer[]> {
+  const engines: MetricsFileServer[] = [];
+  for (const file of RECORDED_ENGINE_CAPTURES) {
+    engines.push(await startMetricsFileServer({ file }));
+  }
+  return engines;
 }

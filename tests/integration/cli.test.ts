@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import {
-  startMetricsFileServer,
+  startRecordedEngines,
   startNodeExporter,
   startPrometheus,
   type MetricsFileServer,
@@ -9,6 +7,7 @@ import {
   type PrometheusHandle,
   type ScrapeConfig,
 } from '../harness';
+import { panopticon } from './runCli';
 import { judgeThreshold } from '../../src/model/rules';
 import { DEFAULT_PARAMS } from '../../src/model/presets';
 import type { StatusJson } from '../../src/cli/format';
@@ -18,24 +17,6 @@ import type { StatusJson } from '../../src/cli/format';
  * healthy three-manager Swarm (served as files, one target per manager). Faults are real scrape
  * failures: a capture's server answers 500, so Prometheus records `up == 0` for that manager.
  */
-const ROOT = path.join(__dirname, '../..');
-const CAPTURES = path.join(ROOT, 'tests/fixtures/docker');
-const CLI = path.join(ROOT, 'bin/panopticon.mjs');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function panopticon(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function component(json: StatusJson, id: string) {
   const found = json.components.find((c) => c.id === id);
@@ -54,11 +35,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
 
   beforeAll(async () => {
     nodeExporter = await startNodeExporter();
-    for (const port of [9323, 9324, 9325]) {
-      engines.push(
-        await startMetricsFileServer({ file: path.join(CAPTURES, `docker-engine-3mgr-healthy-port${port}.prom`) })
-      );
-    }
+    engines.push(...(await startRecordedEngines()));
     const scrapeConfigs = (self?: string): ScrapeConfig[] => [
       { job_name: 'node', static_configs: [{ targets: [nodeExporter.address] }] },
       { job_name: 'docker', static_configs: [{ targets: engines.map((engine) => engine.address) }] },

@@ -1,32 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startNodeExporter, startPrometheus, type NodeExporterHandle, type PrometheusHandle } from '../harness';
+import { panopticon, ROOT } from './runCli';
 
 /**
  * `panopticon lint-dashboards`, the real CLI: statically on the fixture dashboards, and live against a
  * real Prometheus scraping a real node_exporter (node_cpu_seconds_total: 8 modes per core, always > 6).
  */
-const ROOT = path.join(__dirname, '../..');
-const CLI = path.join(ROOT, 'bin/panopticon.mjs');
 const FIXTURES = path.join(ROOT, 'tests/fixtures/dashboards');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function panopticon(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import {
   startMetricsFileServer,
+  startRecordedEngines,
   startNodeExporter,
   startPrometheus,
   type MetricsFileServer,
@@ -48,8 +48,6 @@ import {
  * node_exporter and Prometheus itself. A fault is a new state served by the simulated exporters (or a
  * failed scrape); every scenario waits until Prometheus holds exactly what is served before it evaluates.
  */
-const ROOT = path.join(__dirname, '../..');
-const CAPTURES = path.join(ROOT, 'tests/fixtures/docker');
 
 // This machine's own CPU and load are not under test here: out-of-reach thresholds keep them quiet.
 const PARAMS: PresetParams = (() => {
@@ -348,11 +346,7 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
   beforeAll(async () => {
     const initial = healthy();
     nodeExporter = await startNodeExporter();
-    for (const port of [9323, 9324, 9325]) {
-      engines.push(
-        await startMetricsFileServer({ file: path.join(CAPTURES, `docker-engine-3mgr-healthy-port${port}.prom`) })
-      );
-    }
+    engines.push(...(await startRecordedEngines()));
     consul = await SimulatedJob.start('consul', initial.consul);
     weave = await SimulatedJob.start('weave', initial.weave);
     gluster = await SimulatedJob.start('gluster', initial.gluster);
