@@ -37,7 +37,7 @@ import {
   type Timeline,
 } from './frames';
 import { PrometheusApi } from './prometheusApi';
-import { modelFromSettings, timeoutMs } from './settings';
+import { modelFromSettings, timeoutMs, type ModelOrError } from './settings';
 import { DEFAULT_QUERY_TYPE, type ClusterOptions, type ClusterQuery, type ClusterQueryType } from './types';
 import { interpolatePromql } from './variables';
 
@@ -53,6 +53,11 @@ const typeOf = (query: ClusterQuery): ClusterQueryType => query.queryType ?? DEF
  */
 export class ClusterDataSource extends DataSourceApi<ClusterQuery, ClusterOptions> {
   private readonly api: PrometheusApi;
+  /**
+   * The model of these settings, parsed and validated once: Grafana makes a new instance when the settings
+   * change, so a refresh only interpolates variables instead of re-parsing a document and its PromQL.
+   */
+  private readonly resolved: ModelOrError;
 
   /** Status changes as annotations: an annotation query is a timeline query that returns its changes. */
   annotations = {};
@@ -64,6 +69,7 @@ export class ClusterDataSource extends DataSourceApi<ClusterQuery, ClusterOption
   ) {
     super(instanceSettings);
     this.api = new PrometheusApi(backendSrv, instanceSettings.url ?? '', timeoutMs(instanceSettings.jsonData));
+    this.resolved = modelFromSettings(instanceSettings.jsonData);
   }
 
   /** The settings the model comes from (the query editor lists the model's components). */
@@ -81,7 +87,7 @@ export class ClusterDataSource extends DataSourceApi<ClusterQuery, ClusterOption
 
   /** The model with template variables interpolated into its expressions, PromQL-escaped. */
   private model(scopedVars?: ScopedVars) {
-    const resolved = modelFromSettings(this.instanceSettings.jsonData);
+    const resolved = this.resolved;
     return resolved.model
       ? { model: mapExpressions(resolved.model, (expr) => interpolatePromql(expr, this.templateSrv, scopedVars)) }
       : resolved;
