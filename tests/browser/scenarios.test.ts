@@ -1,0 +1,344 @@
+/**
+ * End-to-end failure scenarios (issue 5 item 3, the Swarm part): the BUILT status panel in Chromium, fed by
+ * the BUILT datasource through the host's data proxy from a REAL Prometheus (1 s scrapes) scraping a REAL
+ * three-manager Docker Swarm (each engine's metrics endpoint a static target of job `docker`), a real
+ * node_exporter (job `node`) and itself (job `prometheus`). The datasource evaluates the swarm-mode preset
+ * reduced to what this bed can observe (scenarioBed.ts), so "healthy → green" is asserted for real.
+ *
+ * In order: healthy; leader crashed (a new leader is elected); a second manager crashed (no quorum); both
+ * back; node_exporter gone; Prometheus gone and back. Before each refresh Prometheus is polled for the
+ * condition (no fixed sleeps); each refresh re-renders the same panel with the same query.
+ * Screenshots: artifacts/screenshots/scenario-<n>-<name>.png.
+ */
+import {
+  createPrivateDir,
+  startNodeExporter,
+  startPrometheus,
+  startSwarm,
+  type NodeExporterHandle,
+  type PrivateDir,
+  type PrometheusHandle,
+  type ScrapeConfig,
+  type SwarmHandle,
+  type VectorSample,
+} from '../harness';
+import { openHost, type HostPage } from './browser';
+import { buildHost } from './buildHost';
+import { ensurePluginBuilt } from './plugin';
+import { frameNamed, rows } from './frames';
+import { bedModelDocument, holdAddress, readPanel, tileOf, type PanelDom } from './scenarioBed';
+import { startHostServer, type HostServer } from './server';
+
+const UID = 'swarm-scenarios';
+const PANEL_ID = 1;
+const LEADER = 'swarm_manager_leader{job="docker"} == 1';
+
+describe('failure scenarios: the built panel on a real three-manager Swarm', () => {
+  let swarm: SwarmHandle | undefined;
+  let nodeExporter: NodeExporterHandle | undefined;
+  let prometheus: PrometheusHandle | undefined;
+  let dataDir: PrivateDir | undefined;
+  let server: HostServer | undefined;
+  let host: HostPage;
+  const timings: Record<string, number> = {};
+  let started = Date.now();
+  /** Engine indexes stopped by scenarios 2 and 3, with their held swarm addresses. */
+  const stopped: number[] = [];
+  const held = new Map<number, { release(): Promise<void> }>();
+
+  async function crash(index: number): Promise<void> {
+    await bed().stopEngine(index);
+    stopped.push(index);
+    const address = bed().engines[index]?.advertiseAddress ?? '';
+    held.set(index, await holdAddress(address));
+  }
+
+  const scrapeConfigs = (self: string): ScrapeConfig[] => [
+    { job_name: 'prometheus', static_configs: [{ targets: [self] }] },
+    { job_name: 'node', static_configs: [{ targets: [nodeExporter?.address ?? ''] }] },
+    { job_name: 'docker', static_configs: [{ targets: swarm?.engines.map((e) => e.metricsAddress) ?? [] }] },
+  ];
+
+  function prom(): PrometheusHandle {
+    if (!prometheus) {
+      throw new Error('Prometheus is not running');
+    }
+    return prometheus;
+  }
+
+  function bed(): SwarmHandle {
+    if (!swarm) {
+      throw new Error('the swarm is not running');
+    }
+    return swarm;
+  }
+
+  /** Starts Prometheus on the bed's data directory, scraping the bed and itself. */
+  async function startBedPrometheus(): Promise<PrometheusHandle> {
+    const dir = dataDir?.path;
+    const first = await startPrometheus({ scrapeConfigs: [], scrapeInterval: '1s', dataDir: dir });
+    prometheus = first;
+    await first.reload(scrapeConfigs(new URL(first.url).host));
+    return first;
+  }
+
+  /** Engine index of a metrics address `ip:port`. */
+  function engineAt(instance: string | undefined): number {
+    const index = bed().engines.findIndex((e) => e.metricsAddress === instance);
+    if (index < 0) {
+      throw new Error(`no engine exports metrics at ${String(instance)}`);
+    }
+    return index;
+  }
+
+  const leaders = (samples: VectorSample[]) => samples.map((s) => s.metric.instance ?? '');
+
+  /** Waits until Prometheus sees exactly these docker targets up, and (if given) this many leaders. */
+  async function waitForEngines(upCount: number, what: string, timeoutMs = 60_000): Promise<void> {
+    await prom().waitForQuery('up{job="docker"} == 1', (samples) => samples.length === upCount, {
+      timeoutMs,
+      what: `${upCount} engines up (${what})`,
+    });
+  }
+
+  /** Re-renders the SAME panel with the SAME query and reads it. */
+  async function refresh(title: string): Promise<{ dom: PanelDom; selector: string; errors: unknown[] }> {
+    const rendered = await host.renderPanel({
+      id: PANEL_ID,
+      title,
+      width: 960,
+      height: 420,
+      options: { sort: 'model' },
+      query: { datasourceUid: UID, targets: [{ refId: 'A' }], range: { from: 'now-5m', to: 'now' } },
+    });
+    const dom = await readPanel(host, rendered.selector);
+    return { dom, selector: rendered.selector, errors: rendered.query?.errors ?? [] };
+  }
+
+  beforeAll(async () => {
+    started = Date.now();
+    const hostBuild = ensurePluginBuilt().then(() => buildHost());
+    let t = Date.now();
+    [swarm, nodeExporter, dataDir] = await Promise.all([
+      startSwarm({ managers: 3 }),
+      startNodeExporter(),
+      createPrivateDir('scenario-prometheus-data'),
+    ]);
+    timings.swarmStartMs = Date.now() - t;
+    t = Date.now();
+    const first = await startBedPrometheus();
+    await first.waitForTargets({ job: 'docker', health: 'up', count: 3, timeoutMs: 60_000 });
+    await first.waitForTargets({ job: 'prometheus', health: 'up', count: 1, timeoutMs: 60_000 });
+    await first.waitForQuery(LEADER, (samples) => samples.length === 1, { timeoutMs: 60_000, what: 'one leader' });
+    // rate() needs two samples of every CPU counter in its window before the hosts' CPU check has a value.
+    await first.waitForQuery('count_over_time(up{job="node"}[2m]) >= 4', (samples) => samples.length > 0, {
+      timeoutMs: 60_000,
+      what: 'four scrapes of node_exporter',
+    });
+    timings.prometheusReadyMs = Date.now() - t;
+    server = await startHostServer({ host: await hostBuild, datasources: { [UID]: first.url } });
+    host = await openHost({ serverUrl: server.url, theme: 'light' });
+    await host.createDatasource({
+      uid: UID,
+      jsonData: { modelSource: 'document', modelDocument: bedModelDocument() },
+    });
+    timings.beforeAllMs = Date.now() - started;
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all([...held.values()].map((h) => h.release()));
+    await host?.close();
+    await server?.stop();
+    await prometheus?.stop();
+    await nodeExporter?.stop();
+    await swarm?.stop();
+    await dataDir?.remove();
+    timings.totalMs = Date.now() - started;
+    process.stdout.write(`scenario timings: ${JSON.stringify(timings)}\n`);
+  }, 120_000);
+
+  afterEach(() => host?.assertNoBrowserErrors());
+
+  it('1. healthy: green, 3/3 managers', async () => {
+    const t = Date.now();
+    const { dom, selector, errors } = await refresh('1. healthy');
+    expect(errors).toEqual([]);
+    expect(dom.tiles.map((tile) => tile.component)).toEqual(['prometheus', 'hosts', 'docker', 'swarm']);
+    expect(dom.tiles.map((tile) => [tile.component, tile.status])).toEqual([
+      ['prometheus', 'ok'],
+      ['hosts', 'ok'],
+      ['docker', 'ok'],
+      ['swarm', 'ok'],
+    ]);
+    expect(dom.word).toBe('OK');
+    expect(dom.light).toMatch(/^Cluster status: OK\b/);
+    expect(dom.text).toContain('3/3 managers');
+    await host.screenshot('scenario-1-healthy', selector);
+    timings.scenario1Ms = Date.now() - t;
+  });
+
+  it('2. leader crashed: orange, the lost manager named, then the new leader', async () => {
+    const t = Date.now();
+    const [before] = await prom().query(LEADER);
+    const oldLeader = before?.metric.instance;
+    const leaderIndex = engineAt(oldLeader);
+    await crash(leaderIndex);
+    await prom().waitForQuery(
+      `up{job="docker",instance="${oldLeader ?? ''}"} == 0`,
+      (samples) => samples.length === 1,
+      { timeoutMs: 30_000, what: `the old leader ${oldLeader ?? ''} down` }
+    );
+    const elected = await prom().waitForQuery(
+      LEADER,
+      (samples) => samples.length === 1 && !leaders(samples).includes(oldLeader ?? ''),
+      { timeoutMs: 60_000, what: 'a new leader' }
+    );
+    timings.electionMs = Date.now() - t;
+    const newLeader = leaders(elected)[0] ?? '';
+    // A new leader exports 0 ready nodes until it has collected its first node statuses: wait for its view.
+    await prom().waitForQuery(
+      `max(swarm_manager_nodes{job="docker",state="ready"} and on (job, instance) (${LEADER})) >= 2`,
+      (samples) => samples.length === 1,
+      { timeoutMs: 60_000, what: "the new leader's view of the ready nodes" }
+    );
+    timings.leaderViewMs = Date.now() - t;
+
+    const { dom, selector, errors } = await refresh('2. leader crashed');
+    expect(errors).toEqual([]);
+    const swarmTile = tileOf(dom, 'swarm');
+    expect(swarmTile.status).toBe('warning');
+    expect(swarmTile.reason).toContain(`2/3 managers, no further failure tolerated; down: ${oldLeader ?? ''}`);
+    expect(tileOf(dom, 'docker')).toMatchObject({ status: 'warning' });
+    expect(tileOf(dom, 'docker').reason).toContain(`2/3 engines (3 wanted); down: ${oldLeader ?? ''}`);
+    expect(dom.word).toBe('Warning');
+    expect(dom.light).toMatch(/^Cluster status: Warning\b/);
+    expect(newLeader).not.toBe(oldLeader);
+    await host.screenshot('scenario-2-leader-lost', selector);
+    // The tile's reason lists what is wrong only; the new leader is in the swarm component's checks, from the
+    // same datasource through the same proxy.
+    const component = await host.query(UID, {
+      targets: [{ refId: 'A', queryType: 'component', component: 'swarm' }],
+      range: { from: 'now-5m', to: 'now' },
+    });
+    expect(component.errors).toEqual([]);
+    const leaderCheck = rows(frameNamed(component.frames, 'checks')).find((check) => check.id === 'leader');
+    expect(leaderCheck).toMatchObject({ status: 'ok' });
+    expect(String(leaderCheck?.reason)).toContain(`one leader: ${newLeader}`);
+    timings.scenario2Ms = Date.now() - t;
+  });
+
+  it('3. a second manager crashed: red, no quorum', async () => {
+    const t = Date.now();
+    const [current] = await prom().query(LEADER);
+    const next = bed().engines.findIndex(
+      (e) => !stopped.includes(e.index) && e.metricsAddress !== current?.metric.instance
+    );
+    const victim = next >= 0 ? next : engineAt(current?.metric.instance);
+    await crash(victim);
+    await waitForEngines(1, 'two managers crashed', 30_000);
+
+    const { dom, selector, errors } = await refresh('3. quorum lost');
+    expect(errors).toEqual([]);
+    expect(tileOf(dom, 'swarm').status).toBe('critical');
+    expect(dom.word).toBe('Critical');
+    expect(tileOf(dom, 'swarm').reason).toContain('1/3 managers: no quorum (2 needed)');
+    expect(dom.light).toMatch(/^Cluster status: Critical\b/);
+    expect(dom.text).toContain(`${bed().engines[victim]?.metricsAddress ?? '?'}`);
+    await host.screenshot('scenario-3-no-quorum', selector);
+    timings.scenario3Ms = Date.now() - t;
+  });
+
+  it('4. both managers back: green again', async () => {
+    const t = Date.now();
+    for (const index of stopped.splice(0)) {
+      await held.get(index)?.release();
+      await bed().startEngine(index);
+    }
+    await waitForEngines(3, 'managers restarted');
+    await prom().waitForQuery(
+      'count(swarm_node_manager{job="docker"} == 1) == 3 and count(swarm_manager_leader{job="docker"} == 1) == 1',
+      (samples) => samples.length === 1,
+      { timeoutMs: 60_000, what: 'three managers and one leader' }
+    );
+    await prom().waitForQuery(
+      `max(swarm_manager_nodes{job="docker",state="ready"} and on (job, instance) (${LEADER})) == 3`,
+      (samples) => samples.length === 1,
+      { timeoutMs: 60_000, what: "the leader's view: three nodes ready" }
+    );
+    timings.recoveryMs = Date.now() - t;
+
+    const { dom, selector, errors } = await refresh('4. managers back');
+    expect(errors).toEqual([]);
+    expect(tileOf(dom, 'swarm')).toMatchObject({ status: 'ok' });
+    expect(dom.tiles.map((tile) => [tile.component, tile.status])).toEqual([
+      ['prometheus', 'ok'],
+      ['hosts', 'ok'],
+      ['docker', 'ok'],
+      ['swarm', 'ok'],
+    ]);
+    expect(dom.word).toBe('OK');
+    expect(dom.text).toContain('3/3 managers');
+    await host.screenshot('scenario-4-recovered', selector);
+    timings.scenario4Ms = Date.now() - t;
+  });
+
+  it('5. node_exporter gone: hosts not ok, the light not green', async () => {
+    const t = Date.now();
+    const downHost = nodeExporter?.address ?? '';
+    await nodeExporter?.stop();
+    await prom().waitForQuery('up{job="node"} == 0', (samples) => samples.length === 1, {
+      timeoutMs: 30_000,
+      what: 'node_exporter down',
+    });
+
+    const { dom, selector, errors } = await refresh('5. node_exporter gone');
+    expect(errors).toEqual([]);
+    expect(tileOf(dom, 'hosts').status).toBe('critical');
+    expect(tileOf(dom, 'hosts').reason).toContain(`0/1 hosts (at least 1 needed); down: ${downHost}`);
+    // hosts is not critical and docker's dependency on it is capped at warning: the cluster is orange, not red.
+    expect(['ok', 'warning']).toContain(tileOf(dom, 'docker').status);
+    expect(['ok', 'warning']).toContain(tileOf(dom, 'swarm').status);
+    expect(dom.word).toBe('Warning');
+    await host.screenshot('scenario-5-node-exporter-gone', selector);
+    timings.scenario5Ms = Date.now() - t;
+  });
+
+  it('6. Prometheus gone: grey with the proxy error; back on the same data: recovers on the next refresh', async () => {
+    const t = Date.now();
+    const before = await refresh('6. before');
+    const oldUrl = prom().url;
+    await prom().stop();
+    prometheus = undefined;
+
+    const gone = await refresh('6. Prometheus gone');
+    expect(gone.errors).not.toEqual([]);
+    expect(JSON.stringify(gone.errors)).toContain('502');
+    expect(gone.dom.word).toBe('Unknown');
+    expect(gone.dom.tiles.every((tile) => tile.status === 'unknown')).toBe(true);
+    expect(`${gone.dom.message ?? ''} ${gone.dom.text}`).toMatch(/502|Bad Gateway/);
+    await host.screenshot('scenario-6-prometheus-gone', gone.selector);
+
+    // The harness has no restart on a fixed port: a new Prometheus on the SAME data directory, and the
+    // host's datasource pointed at it (as an operator would after moving Prometheus).
+    const second = await startBedPrometheus();
+    expect(second.url).not.toBe(oldUrl);
+    server?.setDatasource(UID, second.url);
+    await second.waitForTargets({ job: 'docker', health: 'up', count: 3, timeoutMs: 60_000 });
+    await second.waitForTargets({ job: 'node', health: 'down', count: 1, timeoutMs: 60_000 });
+    await second.waitForQuery(LEADER, (samples) => samples.length === 1, { timeoutMs: 60_000, what: 'one leader' });
+    // The data written before the stop is still there.
+    const [history] = await second.query(`count_over_time(up{job="docker"}[10m])`);
+    expect(Number(history?.value[1] ?? 0)).toBeGreaterThan(20);
+
+    const back = await refresh('6. Prometheus back');
+    expect(back.errors).toEqual([]);
+    expect(back.dom.message).toBeNull();
+    expect(back.dom.tiles.map((tile) => [tile.component, tile.status])).toEqual(
+      before.dom.tiles.map((tile) => [tile.component, tile.status])
+    );
+    expect(back.dom.word).toBe(before.dom.word);
+    expect(back.dom.reason).toBe(before.dom.reason);
+    await host.screenshot('scenario-6-prometheus-back', back.selector);
+    timings.scenario6Ms = Date.now() - t;
+  });
+});
