@@ -10,6 +10,8 @@ module.exports = {
       // Unit and component tests next to the code.
       ...scaffolded,
       displayName: 'unit',
+      // The pure simulated exporters' own tests live next to them (no services: unit tests).
+      testMatch: [...scaffolded.testMatch, '<rootDir>/tests/simulators/**/*.test.ts'],
       // Under jsdom, `yaml` resolves to its ESM browser build: transform it like Grafana's ES modules.
       transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, 'yaml'])],
       moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'json'],

@@ -23,6 +23,8 @@ export type Labels = Record<string, string>;
 export interface SeriesValue {
   labels?: Labels;
   value: number;
+  /** Explicit sample timestamp (ms since the epoch), written after the value; most exporters have none. */
+  timestampMs?: number;
 }
 
 /** One collected sample, in collection order, like `ch <- prometheus.MustNewConstMetric(...)`. */
@@ -156,7 +158,7 @@ export function gather(descriptors: Record<string, MetricDescriptor>, collected:
       };
     }
     seen.add(key);
-    family.push({ labels: sample.labels, value: sample.value });
+    family.push({ labels: sample.labels, value: sample.value, timestampMs: sample.timestampMs });
     families.set(sample.name, family);
   }
   const lines: string[] = [];
@@ -169,7 +171,8 @@ export function gather(descriptors: Record<string, MetricDescriptor>, collected:
     lines.push(`# HELP ${name} ${escapeHelp(descriptor.help)}`);
     lines.push(`# TYPE ${name} ${descriptor.type}`);
     for (const sample of [...series].sort(compareSeries)) {
-      lines.push(`${name}${renderLabels(sample.labels)} ${formatGoFloat(sample.value)}`);
+      const timestamp = sample.timestampMs === undefined ? '' : ` ${Math.round(sample.timestampMs)}`;
+      lines.push(`${name}${renderLabels(sample.labels)} ${formatGoFloat(sample.value)}${timestamp}`);
     }
   }
   return { ok: true, status: 200, body: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
@@ -180,6 +183,8 @@ export interface ParsedSample {
   name: string;
   labels: Labels;
   value: number;
+  /** The sample's explicit timestamp (ms), when it has one. */
+  timestampMs?: number;
 }
 
 export interface ParsedExposition {
@@ -258,7 +263,7 @@ export function parseExposition(text: string): ParsedExposition {
     if (!match) {
       throw new Error(`${where}: not a sample: ${line}`);
     }
-    const [, name = '', labelText = '', valueText = ''] = match;
+    const [, name = '', labelText = '', valueText = '', timestampText] = match;
     if (name !== current) {
       if (current !== undefined) {
         closed.add(current);
@@ -282,7 +287,12 @@ export function parseExposition(text: string): ParsedExposition {
       }
       labels[labelName] = unescape(labelValue, true);
     }
-    samples.push({ name, labels, value: parseValue(valueText) });
+    samples.push({
+      name,
+      labels,
+      value: parseValue(valueText),
+      ...(timestampText === undefined ? {} : { timestampMs: Number(timestampText) }),
+    });
   });
   return { help, type, samples };
 }

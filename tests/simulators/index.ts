@@ -1,5 +1,5 @@
 /**
- * Simulated exporters for components that cannot run here (Consul, Weave Net, GlusterFS): pure generators
+ * Simulated exporters for components that cannot run here (Consul, Weave Net, GlusterFS, cAdvisor): pure generators
  * of the Prometheus text exposition their real exporters write, from real metric names, label sets, types
  * and help strings (/work/shared/fixtures/metric-names, /work/shared/METRICS.md), driven by a small state.
  * Serve them with the harness' `startMetricsFileServer` and `serveScrape`.
@@ -10,6 +10,7 @@ export * from './exposition';
 export * from './consul';
 export * from './weave';
 export * from './gluster';
+export * from './cadvisor';
 
 /** The part of the harness' MetricsFileServer that serving an answer needs. */
 export interface ScrapeTarget {
