@@ -2,7 +2,8 @@
  * `npm run demo`: the product seen without Grafana. Builds the plugin (when dist/ is stale) and the browser
  * host, starts a light version of the test bed on 127.0.0.1 – a real Prometheus (scrape 2 s) scraping
  * itself, a real node_exporter, the three real engine captures of a healthy three-manager Swarm (job
- * docker) and simulated consul/weave/gluster exporters of a healthy three-node cluster – and serves a page
+ * docker) and simulated consul/weave/gluster/cAdvisor exporters of a healthy three-node cluster
+ * (tests/simulators/cluster.ts, the same fault bed as the browser scenarios) – and serves a page
  * with the BUILT status panel full-window (datasource preset `swarm-legacy`, 3 managers), refreshed every
  * 5 s, and a row of fault buttons. Nothing here needs root.
  *
@@ -14,58 +15,41 @@
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import {
-  startMetricsFileServer,
   startNodeExporter,
   startPrometheus,
-  type MetricsFileServer,
   type NodeExporterHandle,
   type PrometheusHandle,
   type ScrapeConfig,
-  RECORDED_ENGINE_CAPTURES,
 } from '../tests/harness';
 import { buildHost } from '../tests/browser/buildHost';
 import { ensurePluginBuilt } from '../tests/browser/plugin';
 import { hostPageHtml, startHostServer, type HostServer } from '../tests/browser/server';
 import {
-  consulCluster,
-  consulScrape,
-  glusterCluster,
-  glusterScrape,
-  httpError,
-  serveScrape,
-  weaveMesh,
-  weaveScrape,
-  withVolume,
-} from '../tests/simulators';
+  CLUSTER_FAULTS,
+  isClusterFault,
+  startSimulatedCluster,
+  type ClusterFault,
+  type SimulatedCluster,
+} from '../tests/simulators/cluster';
 
-const NODES = 3;
 const DATASOURCE_UID = 'panopticon-demo';
 
-/** The faults, by the name used on the command line, in the control URL and on the page. */
-export const FAULTS = {
-  'lose-manager': "lose a manager: a follower's Docker engine (capture 9325) stops answering (HTTP 500)",
-  'lose-two-managers': "lose two managers: both followers' engines stop answering, quorum is lost",
-  'consul-leader': 'Consul loses its leader (consul_raft_leader 0)',
-  'weave-isolated': 'Weave router 1 isolated from the other two',
-  'gluster-heal-vanished': 'gluster heal info vanishes (a brick of replica volume v2 is down)',
-  'stop-exporter': 'stop an exporter: consul_exporter answers HTTP 503',
-  heal: 'heal all: back to the healthy cluster',
-} as const;
-export type FaultName = keyof typeof FAULTS;
+/** The faults of the simulated cluster, by the name used on the command line, in the control URL and on the page. */
+export const FAULTS = CLUSTER_FAULTS;
+export type FaultName = ClusterFault;
 
 const BUTTON_LABELS: Record<FaultName, string> = {
   'lose-manager': 'Lose a manager',
   'lose-two-managers': 'Lose two managers',
   'consul-leader': 'Consul loses its leader',
+  'consul-raft-peer-gone': 'Consul server gone',
   'weave-isolated': 'Weave router isolated',
+  'weave-connections-failing': 'Weave connections failing',
   'gluster-heal-vanished': 'Gluster heal info vanishes',
   'stop-exporter': 'Stop an exporter',
+  'cadvisor-stopped': 'Stop a cAdvisor',
   heal: 'Heal all',
 };
-
-function isFault(name: string): name is FaultName {
-  return Object.prototype.hasOwnProperty.call(FAULTS, name);
-}
 
 interface DemoArgs {
   port: number;
@@ -94,7 +78,7 @@ function parseArgs(argv: string[]): DemoArgs {
       }
     } else if (flag === '--fault') {
       const name = value();
-      if (!isFault(name)) {
+      if (!isClusterFault(name)) {
         throw new Error(`--fault: unknown fault "${name}"\n${USAGE}`);
       }
       args.faults.push(name);
@@ -113,105 +97,13 @@ function parseArgs(argv: string[]): DemoArgs {
   return args;
 }
 
-/** The simulated and recorded exporters, and the faults applied to them. */
-class Bed {
-  readonly active = new Set<Exclude<FaultName, 'heal'>>();
-
-  constructor(
-    readonly engines: MetricsFileServer[],
-    readonly consul: MetricsFileServer,
-    readonly weave: MetricsFileServer[],
-    readonly gluster: MetricsFileServer[]
-  ) {}
-
-  static async start(): Promise<Bed> {
-    const servers: MetricsFileServer[] = [];
-    const start = async (options: { file?: string; body?: string }) => {
-      const server = await startMetricsFileServer(options);
-      servers.push(server);
-      return server;
-    };
-    try {
-      const engines: MetricsFileServer[] = [];
-      for (const file of RECORDED_ENGINE_CAPTURES) {
-        engines.push(await start({ file }));
-      }
-      const consul = await start({});
-      const weave: MetricsFileServer[] = [];
-      const gluster: MetricsFileServer[] = [];
-      for (let i = 0; i < NODES; i++) {
-        weave.push(await start({}));
-        gluster.push(await start({}));
-      }
-      const bed = new Bed(engines, consul, weave, gluster);
-      bed.apply();
-      return bed;
-    } catch (error) {
-      await Promise.all(servers.map((server) => server.stop()));
-      throw error;
-    }
-  }
-
-  inject(fault: FaultName): void {
-    if (fault === 'heal') {
-      this.active.clear();
-    } else {
-      this.active.add(fault);
-    }
-    this.apply();
-  }
-
-  /** Sets every exporter's answer from the active faults. */
-  private apply(): void {
-    const lost = this.active.has('lose-two-managers') ? 2 : this.active.has('lose-manager') ? 1 : 0;
-    // Followers first: the captures are static, so losing the recorded leader (9323) would leave no leader at all.
-    this.engines.forEach((engine, i) => (i >= this.engines.length - lost ? engine.fail(500) : engine.recover()));
-
-    const consul = { ...consulCluster(NODES, 0), leaderSeen: !this.active.has('consul-leader') };
-    serveScrape(
-      this.consul,
-      this.active.has('stop-exporter') ? httpError(503, 'consul_exporter stopped (simulated)') : consulScrape(consul)
-    );
-
-    const mesh = weaveMesh(NODES, { isolated: this.active.has('weave-isolated') ? [0] : [] });
-    mesh.forEach((router, i) => this.weave[i] && serveScrape(this.weave[i], weaveScrape(router)));
-
-    const base = glusterCluster(NODES - 1);
-    const pool = this.active.has('gluster-heal-vanished') ? withVolume(base, 'v2', { healPending: 'vanished' }) : base;
-    this.gluster.forEach((server) => serveScrape(server, glusterScrape(pool)));
-  }
-
-  scrapeConfigs(nodeExporter: string, prometheus: string): ScrapeConfig[] {
-    const job = (name: string, targets: string[]): ScrapeConfig => ({
-      job_name: name,
-      static_configs: [{ targets }],
-    });
-    return [
-      job('prometheus', [prometheus]),
-      job('node', [nodeExporter]),
-      job(
-        'docker',
-        this.engines.map((e) => e.address)
-      ),
-      job('consul', [this.consul.address]),
-      job(
-        'weave',
-        this.weave.map((e) => e.address)
-      ),
-      job(
-        'gluster',
-        this.gluster.map((e) => e.address)
-      ),
-    ];
-  }
-
-  get targetCount(): number {
-    return 2 + this.engines.length + 1 + this.weave.length + this.gluster.length;
-  }
-
-  stop(): Promise<unknown> {
-    return Promise.all([this.consul, ...this.engines, ...this.weave, ...this.gluster].map((s) => s.stop()));
-  }
+/** Every scrape job of the demo: Prometheus itself, node_exporter and the simulated cluster. */
+function scrapeConfigs(cluster: SimulatedCluster, nodeExporter: string, prometheus: string): ScrapeConfig[] {
+  return [
+    { job_name: 'prometheus', static_configs: [{ targets: [prometheus] }] },
+    { job_name: 'node', static_configs: [{ targets: [nodeExporter] }] },
+    ...cluster.scrapeConfigs(),
+  ];
 }
 
 /** The host page plus the demo's toolbar and the script that renders the panel every 5 s. */
@@ -327,7 +219,7 @@ function json(response: http.ServerResponse, status: number, body: unknown): voi
 async function startDemoServer(
   port: number,
   host: HostServer,
-  bed: Bed
+  bed: SimulatedCluster
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const upstream = new URL(host.url);
   const sockets = new Set<Socket>();
@@ -349,7 +241,7 @@ async function startDemoServer(
       const name = decodeURIComponent(fault);
       if (method !== 'POST') {
         json(response, 405, { error: 'use POST' });
-      } else if (!isFault(name)) {
+      } else if (!isClusterFault(name)) {
         json(response, 404, { error: `unknown fault "${name}"`, faults: Object.keys(FAULTS) });
       } else {
         bed.inject(name);
@@ -439,19 +331,21 @@ async function main(): Promise<void> {
     const hostBuild = await buildHost();
 
     console.log('starting Prometheus, node_exporter and the exporters of a three-node cluster…');
-    const bed = await Bed.start();
+    const bed = await startSimulatedCluster();
     stops.push(() => bed.stop());
     const nodeExporter: NodeExporterHandle = await startNodeExporter();
     stops.push(() => nodeExporter.stop());
     const prometheus: PrometheusHandle = await startPrometheus({
-      scrapeConfigs: bed.scrapeConfigs(nodeExporter.address, '127.0.0.1:9'),
+      scrapeConfigs: scrapeConfigs(bed, nodeExporter.address, '127.0.0.1:9'),
       scrapeInterval: '2s',
     });
     stops.push(() => prometheus.stop());
-    await prometheus.reload(bed.scrapeConfigs(nodeExporter.address, new URL(prometheus.url).host));
-    await prometheus.waitForQuery('up', (samples) => samples.length === bed.targetCount, {
+    await prometheus.reload(scrapeConfigs(bed, nodeExporter.address, new URL(prometheus.url).host));
+    // The simulated cluster's targets, node_exporter and Prometheus itself.
+    const targetCount = bed.targetCount + 2;
+    await prometheus.waitForQuery('up', (samples) => samples.length === targetCount, {
       timeoutMs: 60_000,
-      what: `${bed.targetCount} targets scraped`,
+      what: `${targetCount} targets scraped`,
     });
     for (const fault of args.faults) {
       bed.inject(fault);
