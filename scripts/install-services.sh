@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the real services that the integration-test harness (tests/harness/) starts:
 # Prometheus, node_exporter, a Docker engine (for Swarm mode), busybox-static (to build an
-# offline image, since nothing can be pulled) and iproute2.
+# offline image, since nothing can be pulled), iproute2 and GlusterFS.
 #
 # Idempotent and non-interactive: when every package is already installed it does nothing,
 # so it is cheap to call from CI before each run. It never starts or enables a service; the
 # harness starts private instances on 127.0.0.x itself and must not collide with system ones.
 set -euo pipefail
 
-PACKAGES=(prometheus prometheus-node-exporter victoria-metrics docker.io busybox-static iproute2 chromium)  # victoria-metrics: the second PromQL engine; chromium: browser tests (tests/browser/)
+PACKAGES=(prometheus prometheus-node-exporter victoria-metrics docker.io busybox-static iproute2 chromium glusterfs-server)  # victoria-metrics: the second PromQL engine; chromium: browser tests (tests/browser/); glusterfs-server: tests/harness/gluster.ts
 
 # True when dpkg reports the package fully installed ("install ok installed").
 is_installed() {
@@ -58,7 +58,7 @@ if [[ ${#still_missing[@]} -ne 0 ]]; then
   exit 1
 fi
 
-for bin in /usr/bin/prometheus /usr/bin/prometheus-node-exporter /usr/bin/docker /usr/sbin/dockerd /bin/busybox /usr/sbin/ip /usr/bin/chromium; do
+for bin in /usr/bin/prometheus /usr/bin/prometheus-node-exporter /usr/bin/docker /usr/sbin/dockerd /bin/busybox /usr/sbin/ip /usr/bin/chromium /usr/sbin/glusterd /usr/sbin/gluster /usr/sbin/glusterfsd; do
   if [[ ! -x "$bin" ]]; then
     echo "install-services: expected binary missing after install: $bin" >&2
     exit 1

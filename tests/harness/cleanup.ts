@@ -57,6 +57,12 @@ export interface CleanupEntry extends OwnedResources {
    * there that no process has bound any more are deleted.
    */
   staleSocketDirs: string[];
+  /**
+   * Network namespaces (`ip netns` names) created for the resource: every process inside one is
+   * killed (a daemon's helpers need not carry a marker: glustershd's command line names no private
+   * path), then the namespace is deleted.
+   */
+  netns: string[];
 }
 
 /** Parses /proc/PID/stat; undefined when the process is gone (or was never there). */
@@ -234,6 +240,65 @@ export function unmountUnderSync(dir: string, timeoutMs = 5000): string[] {
   }
 }
 
+const NETNS_DIR = '/run/netns';
+
+/** Inode of the namespace file of `ip netns` name `name`, undefined when it does not exist. */
+function netnsInode(name: string): number | undefined {
+  try {
+    return fs.statSync(path.join(NETNS_DIR, name)).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Live processes inside network namespace `name` (what `ip netns pids` reports), minus zombies and
+ * the current process and its ancestors, like findOwnedProcesses.
+ */
+export function findNetnsProcesses(name: string, all: ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const inode = netnsInode(name);
+  if (inode === undefined) {
+    return [];
+  }
+  const protectedPids = new Set<number>();
+  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1;) {
+    protectedPids.add(pid);
+    pid = readProcess(pid)?.ppid;
+  }
+  return all.filter((p) => {
+    if (p.state === 'Z' || protectedPids.has(p.pid)) {
+      return false;
+    }
+    try {
+      return fs.statSync(`/proc/${p.pid}/ns/net`).ino === inode;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** SIGKILLs every process in the namespace until none is left or the deadline passes; returns survivors. */
+export function killNetnsSync(name: string, timeoutMs = 5000): ProcessInfo[] {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = findNetnsProcesses(name);
+    if (found.length === 0 || Date.now() >= deadline) {
+      return found;
+    }
+    for (const p of found) {
+      signalQuietly(p.pid, 'SIGKILL');
+    }
+    sleepSync(25);
+  }
+}
+
+/** Deletes an `ip netns` namespace if it exists (the kernel frees it once no process is left inside). */
+export function deleteNetnsSync(name: string): void {
+  if (netnsInode(name) !== undefined) {
+    spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  }
+}
+
 /** Deletes a network interface if it exists. */
 export function deleteLinkSync(name: string): void {
   if (fs.existsSync(`/sys/class/net/${name}`)) {
@@ -323,7 +388,8 @@ export function removeCgroupSync(cgroupPath: string): string[] {
 
 /**
  * Releases everything an entry owns, in the only order that works: processes first (they hold
- * mounts and files), then mounts (they make `rm` fail with EBUSY), then directories, then links.
+ * mounts and files; those inside a network namespace too, which is then deleted), then mounts
+ * (they make `rm` fail with EBUSY), then directories, then links.
  * Returns human-readable problems; an empty array means clean.
  */
 export function cleanupEntrySync(entry: CleanupEntry, timeoutMs = 5000): string[] {
@@ -331,6 +397,17 @@ export function cleanupEntrySync(entry: CleanupEntry, timeoutMs = 5000): string[
   const survivors = killOwnedSync(entry, timeoutMs);
   if (survivors.length > 0) {
     problems.push(`${entry.description}: processes survived SIGKILL: ${survivors.map((p) => p.pid).join(', ')}`);
+  }
+  // `?? []`: a state file written before namespaces were tracked has no such field.
+  for (const name of entry.netns ?? []) {
+    const inside = killNetnsSync(name, timeoutMs);
+    if (inside.length > 0) {
+      problems.push(
+        `${entry.description}: processes in netns ${name} survived SIGKILL: ${inside.map((p) => p.pid).join(', ')}`
+      );
+      continue;
+    }
+    deleteNetnsSync(name);
   }
   for (const dir of entry.dirs) {
     const leftMounts = unmountUnderSync(dir, timeoutMs);

@@ -1,7 +1,8 @@
 /**
  * Public API of the real-service test harness: start real Prometheus, node_exporter, simulated
- * exporters and Docker Swarm engines on 127.0.0.x in private directories, and be sure they are gone
- * afterwards (stop(), process exit, signals, or the out-of-process reaper if the runner was killed).
+ * exporters, Docker Swarm engines and a GlusterFS volume on 127.0.0.x in private directories, and be
+ * sure they are gone afterwards (stop(), process exit, signals, or the out-of-process reaper if the
+ * runner was killed).
  */
 export {
   createPrivateDir,
@@ -55,6 +56,25 @@ export type {
   SwarmNodeInfo,
   SwarmRole,
 } from './swarm';
-export { findOwnedProcesses, listProcesses, readProcess } from './cleanup';
+export {
+  GLUSTER_CLI,
+  GLUSTER_HOST,
+  GLUSTERD_BINARY,
+  parseHealInfo,
+  parseVolumeInfo,
+  parseVolumeStatus,
+  startGluster,
+  waitForHealInfo,
+} from './gluster';
+export type {
+  GlusterBrick,
+  GlusterBrickStatus,
+  GlusterHandle,
+  GlusterHealBrick,
+  GlusterVolumeInfo,
+  GlusterVolumeStatus,
+  StartGlusterOptions,
+} from './gluster';
+export { findNetnsProcesses, findOwnedProcesses, listProcesses, readProcess } from './cleanup';
 export type { ProcessInfo } from './cleanup';
 export { registry } from './registry';

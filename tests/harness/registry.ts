@@ -70,6 +70,7 @@ class Registry {
       links: [],
       cgroups: [],
       staleSocketDirs: [],
+      netns: [],
     };
     this.entries.set(id, entry);
     this.merge(entry, patch);
@@ -119,6 +120,7 @@ class Registry {
     entry.links.push(...(patch.links ?? []));
     entry.cgroups.push(...(patch.cgroups ?? []));
     entry.staleSocketDirs.push(...(patch.staleSocketDirs ?? []));
+    entry.netns.push(...(patch.netns ?? []));
   }
 
   /**
