@@ -112,6 +112,7 @@ describe('panopticon status: Prometheus unreachable', () => {
       'hosts',
       'docker',
       'swarm',
+      'services',
       'gluster',
       'weave',
     ]);

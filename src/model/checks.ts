@@ -152,8 +152,12 @@ function evaluateKOfN(check: KOfNCheckSpec, context: CheckContext): CheckResult 
   if (healthy === undefined) {
     return unknown(check, `no value for healthy ${check.items}`);
   }
+  const noneNote = `no ${check.items} expected${check.totalNote ? ` (${check.totalNote})` : ''}`;
+  if (total === 0 && check.noneExpected === 'ok') {
+    return result(check, { status: 'ok', reason: `${check.title}: ${noneNote}` }, { live: healthy, expected: 0 });
+  }
   if (total === undefined || total <= 0) {
-    return unknown(check, `no ${check.items} expected${check.totalNote ? ` (${check.totalNote})` : ''}`);
+    return unknown(check, noneNote);
   }
   const verdict = judgeKOfN({
     healthy,

@@ -20,6 +20,8 @@ export interface PresetParams {
   consulServers?: number;
   glusterPeers?: number;
   weavePeers?: number;
+  /** Tasks of every Swarm service that should be running (replicas summed, global tasks included). */
+  tasks?: number;
   nodeJob: string;
   dockerJob: string;
   glusterJob: string;
@@ -62,7 +64,7 @@ export const DEFAULT_PARAMS: PresetParams = {
   loadPerCoreCritical: 3,
 };
 
-const COUNT_PARAMS = ['managers', 'hosts', 'consulServers', 'glusterPeers', 'weavePeers'] as const;
+const COUNT_PARAMS = ['managers', 'hosts', 'consulServers', 'glusterPeers', 'weavePeers', 'tasks'] as const;
 const JOB_PARAMS = ['nodeJob', 'dockerJob', 'glusterJob', 'weaveJob', 'consulJob', 'prometheusJob'] as const;
 const THRESHOLD_PAIRS = [
   ['cpuWarning', 'cpuCritical'],
@@ -316,6 +318,45 @@ function swarm(p: PresetParams, legacy: boolean): ComponentSpec {
   };
 }
 
+/**
+ * The services Swarm runs: tasks running against tasks wanted, in the leader's view (the store's task
+ * states; engines export no per-service replica gauge). A crash-looping service drops out of `running`
+ * within seconds. A task on a node that just died still counts as running until the orchestrator notices;
+ * that loss shows on docker and swarm. Not critical: failing services leave the cluster itself working.
+ */
+function services(p: PresetParams): ComponentSpec {
+  const job = p.dockerJob;
+  const running = sel('swarm_manager_tasks_total', job, 'state="running"');
+  const expected: MeasureSpec | number = p.tasks ?? {
+    // Every manager exports the same cluster-wide count; the highest of the last hour is what was wanted.
+    expr: `max_over_time(${running}[1h])`,
+    aggregate: 'max',
+    ungated: true,
+  };
+  return {
+    id: 'services',
+    name: 'Swarm services',
+    link: dashboardLink('panopticon-docker-swarm'),
+    critical: false,
+    dependsOn: ['swarm'],
+    checks: [
+      {
+        kind: 'kOfN',
+        id: 'tasks',
+        title: 'tasks running',
+        job,
+        items: 'tasks running',
+        healthy: max(`${running} and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`),
+        total: expected,
+        ...(p.tasks === undefined ? { totalNote: 'most tasks running in the last hour; set tasks to pin it' } : {}),
+        warningAtLeast: '50%',
+        // A swarm that runs no service is not a failing one.
+        noneExpected: 'ok',
+      },
+    ],
+  };
+}
+
 function gluster(p: PresetParams): ComponentSpec {
   const job = p.glusterJob;
   const peers = p.glusterPeers;
@@ -550,7 +591,10 @@ function jobs(p: PresetParams, legacy: boolean): JobSpec[] {
   ];
 }
 
-/** Builds a preset's model. Components: prometheus, hosts, docker, swarm, gluster, weave (+ consul). */
+/**
+ * Builds a preset's model. Components: prometheus, hosts, docker, swarm, gluster, weave; swarm-mode adds
+ * services (classic Swarm has no services), swarm-legacy adds consul.
+ */
 export function buildPreset(name: PresetName, params: PresetParams = DEFAULT_PARAMS): ClusterModel {
   const legacy = name === 'swarm-legacy';
   return {
@@ -562,6 +606,7 @@ export function buildPreset(name: PresetName, params: PresetParams = DEFAULT_PAR
       docker(params),
       ...(legacy ? [consul(params)] : []),
       swarm(params, legacy),
+      ...(legacy ? [] : [services(params)]),
       gluster(params),
       weave(params),
     ],

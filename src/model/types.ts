@@ -141,7 +141,8 @@ export interface LeaderCheckSpec extends CheckBase {
  * healthy ≥ okAtLeast (default: all of `total`) → ok; healthy ≥ warningAtLeast → warning; else critical.
  * Percentages are of `total` and rounded up: 3 hosts with warningAtLeast "50%" need 2.
  * Examples, 4 hosts, okAtLeast 4, warningAtLeast 2: 4 → ok, 3 → warning, 2 → warning, 1 → critical.
- * No value for `healthy` or `total` → unknown. total 0 → unknown ("nothing expected").
+ * No value for `healthy` or `total` → unknown. total 0 → unknown ("nothing expected"), or ok with
+ * `noneExpected: 'ok'` where having none is normal (a swarm that runs no service has no tasks).
  */
 export interface KOfNCheckSpec extends CheckBase {
   kind: 'kOfN';
@@ -152,7 +153,11 @@ export interface KOfNCheckSpec extends CheckBase {
   totalNote?: string;
   okAtLeast?: Level;
   warningAtLeast: Level;
+  noneExpected?: NoneExpected;
 }
+
+export const NONE_EXPECTED = ['unknown', 'ok'] as const;
+export type NoneExpected = (typeof NONE_EXPECTED)[number];
 
 /**
  * Presence: the expected series exist. At least `minSeries` (default 1) live series → ok; fewer →

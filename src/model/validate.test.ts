@@ -149,6 +149,7 @@ describe('validateModel: valid models', () => {
       'a kOfN with a measured total',
       withCheck(aKOfN({ total: aMeasure({ aggregate: 'max' }), totalNote: 'n', okAtLeast: 3, warningAtLeast: 0 })),
     ],
+    ['a kOfN that is ok when nothing is expected', withCheck(aKOfN({ noneExpected: 'ok' }))],
     ['a kOfN with mixed levels that agree on the total', withCheck(aKOfN({ okAtLeast: 3, warningAtLeast: '50%' }))],
     ['a presence with minSeries and hint', withCheck(aPresence({ minSeries: 3, hint: 'scrape it' }))],
     ['a check on an exporter job', withCheck(aPresence({ job: 'consul' }))],
@@ -377,6 +378,11 @@ describe('validateModel: errors', () => {
       'an unknown propagation',
       withDependencies({ a: [{ id: 'b', propagation: 'cap' }], b: [] }),
       'components[0].dependsOn[0].propagation: expected one of asIs, capWarning, ignore, got "cap"',
+    ],
+    [
+      'a kOfN with an unknown noneExpected',
+      withCheck(aKOfN({ noneExpected: 'green' as 'ok' })),
+      'components[0].checks[0].noneExpected: expected one of unknown, ok, got "green"',
     ],
     [
       'a dependency object without id',

@@ -1,19 +1,20 @@
 import { parser } from '@prometheus-io/lezer-promql';
 
 import { resolveLevel } from './rules';
-import type {
-  CheckKind,
-  ClusterModel,
-  ComponentSpec,
-  DependencySpec,
-  JobSpec,
-  KOfNCheckSpec,
-  LeaderCheckSpec,
-  Level,
-  MeasureSpec,
-  PresenceCheckSpec,
-  QuorumCheckSpec,
-  ThresholdCheckSpec,
+import {
+  NONE_EXPECTED,
+  type CheckKind,
+  type ClusterModel,
+  type ComponentSpec,
+  type DependencySpec,
+  type JobSpec,
+  type KOfNCheckSpec,
+  type LeaderCheckSpec,
+  type Level,
+  type MeasureSpec,
+  type PresenceCheckSpec,
+  type QuorumCheckSpec,
+  type ThresholdCheckSpec,
 } from './types';
 
 /**
@@ -114,6 +115,7 @@ const CHECK_FIELDS = {
     totalNote: 'optional',
     okAtLeast: 'optional',
     warningAtLeast: 'required',
+    noneExpected: 'optional',
   } satisfies FieldsOf<KOfNCheckSpec>,
   presence: {
     ...CHECK_BASE_FIELDS,
@@ -734,6 +736,7 @@ function checkKOfN(report: Report, at: At, get: Get): void {
   optional(get('totalNote'), (text) => readString(report, at('totalNote'), text));
   const ok = optional(get('okAtLeast'), (level) => readLevel(report, at('okAtLeast'), level));
   const warning = optional(get('warningAtLeast'), (level) => readLevel(report, at('warningAtLeast'), level));
+  optional(get('noneExpected'), (mode) => readEnum(report, at('noneExpected'), mode, NONE_EXPECTED));
   checkLevels(report, at, { total, ok, warning });
 }
 

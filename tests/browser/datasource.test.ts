@@ -119,6 +119,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('the built datasource 
       'hosts',
       'docker',
       'swarm',
+      'services',
       'gluster',
       'weave',
     ]);
@@ -158,7 +159,15 @@ describe.each(['prometheus', 'victoriametrics'] as const)('the built datasource 
       (uid) => (window.panopticonHost.getDatasource(uid) as DatasourceMethods).metricFindQuery('components()'),
       UID
     );
-    expect(components.map((c) => c.value)).toEqual(['prometheus', 'hosts', 'docker', 'swarm', 'gluster', 'weave']);
+    expect(components.map((c) => c.value)).toEqual([
+      'prometheus',
+      'hosts',
+      'docker',
+      'swarm',
+      'services',
+      'gluster',
+      'weave',
+    ]);
     const instances = await host.call(
       'instances(docker)',
       (uid) => (window.panopticonHost.getDatasource(uid) as DatasourceMethods).metricFindQuery('instances(docker)'),

@@ -173,7 +173,15 @@ describe('browser host: the built plugin in Chromium against a real Prometheus',
       expect(result.frames.map((f) => f.name)).toEqual(['cluster', 'components']);
       const components = rows(frameNamed(result.frames, 'components'));
       const byId = Object.fromEntries(components.map((c) => [c.id, c]));
-      expect(components.map((c) => c.id)).toEqual(['prometheus', 'hosts', 'docker', 'swarm', 'gluster', 'weave']);
+      expect(components.map((c) => c.id)).toEqual([
+        'prometheus',
+        'hosts',
+        'docker',
+        'swarm',
+        'services',
+        'gluster',
+        'weave',
+      ]);
       expect(byId.swarm).toMatchObject({ status: 'ok', live: 3, expected: 3, impacted: false });
       expect(String(byId.swarm?.reason)).toContain('3/3 managers');
       expect(byId.docker).toMatchObject({ status: 'ok', live: 3, expected: 3 });

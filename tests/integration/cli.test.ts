@@ -118,7 +118,15 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
       );
       expect(c).toHaveProperty('rootCause');
     }
-    expect(json.components.map((c) => c.id)).toEqual(['prometheus', 'hosts', 'docker', 'swarm', 'gluster', 'weave']);
+    expect(json.components.map((c) => c.id)).toEqual([
+      'prometheus',
+      'hosts',
+      'docker',
+      'swarm',
+      'services',
+      'gluster',
+      'weave',
+    ]);
 
     expect(component(json, 'swarm')).toMatchObject({
       status: 'ok',

@@ -640,6 +640,7 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
         'hosts',
         'docker',
         'swarm',
+        'services',
         'gluster',
         'weave',
       ]);
