@@ -10,16 +10,20 @@ import { TEST_IDS } from '../../src/panel/testIds';
 import type { HostPage } from './browser';
 
 /** Components this bed can observe: no Gluster and no Weave here. */
-export const BED_COMPONENTS = ['prometheus', 'hosts', 'docker', 'swarm'] as const;
+export const BED_COMPONENTS = ['prometheus', 'hosts', 'docker', 'swarm', 'services'] as const;
+
+/** The replicated service the bed runs, from the offline busybox image. */
+export const BED_SERVICE = { name: 'web', replicas: 3 } as const;
 const BED_JOBS = ['prometheus', 'node', 'docker'];
 
 /**
- * Preset parameters of the bed: three managers pinned; `hosts` left to derive from the targets (there is
- * one node_exporter); CPU and load thresholds out of reach, so that the test machine's own load never
- * colours the light.
+ * Preset parameters of the bed: three managers and the service's tasks pinned; `hosts` left to derive
+ * from the targets (there is one node_exporter); CPU and load thresholds out of reach, so that the test
+ * machine's own load never colours the light.
  */
 export const BED_PARAMS = {
   managers: '3',
+  tasks: String(BED_SERVICE.replicas),
   cpuWarning: '101',
   cpuCritical: '101',
   loadPerCoreWarning: '1000',

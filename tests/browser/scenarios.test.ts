@@ -1,14 +1,15 @@
 /**
  * End-to-end failure scenarios (issue 5 item 3, the Swarm part): the BUILT status panel in Chromium, fed by
  * the BUILT datasource through the host's data proxy from a REAL Prometheus (1 s scrapes) scraping a REAL
- * three-manager Docker Swarm (each engine's metrics endpoint a static target of job `docker`), a real
- * node_exporter (job `node`) and itself (job `prometheus`). The datasource evaluates the swarm-mode preset
- * reduced to what this bed can observe (scenarioBed.ts), so "healthy → green" is asserted for real.
+ * three-manager Docker Swarm running a replicated service (each engine's metrics endpoint a static target of
+ * job `docker`), a real node_exporter (job `node`) and itself (job `prometheus`). The datasource evaluates
+ * the swarm-mode preset reduced to what this bed can observe (scenarioBed.ts), so "healthy → green" is
+ * asserted for real.
  *
- * In order: healthy; leader crashed (a new leader is elected); a second manager crashed (no quorum); both
- * back; node_exporter gone; Prometheus gone and back. Before each refresh Prometheus is polled for the
- * condition (no fixed sleeps); each refresh re-renders the same panel with the same query.
- * Screenshots: artifacts/screenshots/scenario-<n>-<name>.png.
+ * In order: healthy; the service's tasks crash-looping, then fixed; leader crashed (a new leader is
+ * elected); a second manager crashed (no quorum); both back, one at a time; node_exporter gone; Prometheus
+ * gone and back. Before each refresh Prometheus is polled for the condition (no fixed sleeps); each refresh
+ * re-renders the same panel with the same query. Screenshots: artifacts/screenshots/scenario-<n>-<name>.png.
  */
 import {
   createPrivateDir,
@@ -26,12 +27,22 @@ import { openHost, type HostPage } from './browser';
 import { buildHost } from './buildHost';
 import { ensurePluginBuilt } from './plugin';
 import { frameNamed, rows } from './frames';
-import { bedModelDocument, holdAddress, readPanel, tileOf, type PanelDom } from './scenarioBed';
+import { BED_SERVICE, bedModelDocument, holdAddress, readPanel, tileOf, type PanelDom } from './scenarioBed';
 import { startHostServer, type HostServer } from './server';
 
 const UID = 'swarm-scenarios';
 const PANEL_ID = 1;
 const LEADER = 'swarm_manager_leader{job="docker"} == 1';
+/** Tasks running in the leader's view, as the services component reads them. */
+const RUNNING_TASKS = `max(swarm_manager_tasks_total{job="docker",state="running"} and on (job, instance) (${LEADER}))`;
+
+const ALL_OK = [
+  ['prometheus', 'ok'],
+  ['hosts', 'ok'],
+  ['docker', 'ok'],
+  ['swarm', 'ok'],
+  ['services', 'ok'],
+];
 
 describe('failure scenarios: the built panel on a real three-manager Swarm', () => {
   let swarm: SwarmHandle | undefined;
@@ -101,6 +112,34 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     });
   }
 
+  /** Waits until the leader reports this many tasks running (or, with `atMost`, no more than that). */
+  async function waitForRunningTasks(count: number, atMost = false): Promise<void> {
+    await prom().waitForQuery(
+      RUNNING_TASKS,
+      (samples) =>
+        samples.length === 1 &&
+        (atMost ? Number(samples[0]?.value[1]) <= count : Number(samples[0]?.value[1]) === count),
+      { timeoutMs: 60_000, what: `the leader's view: ${atMost ? 'at most ' : ''}${count} tasks running` }
+    );
+  }
+
+  /** Changes what the service's tasks run, all at once, whatever happens to them. */
+  async function setServiceCommand(command: string): Promise<void> {
+    await bed().docker(bed().managerIndex(), [
+      'service',
+      'update',
+      '--detach',
+      '--no-resolve-image',
+      '--update-parallelism',
+      '0',
+      '--update-failure-action',
+      'continue',
+      '--args',
+      command,
+      BED_SERVICE.name,
+    ]);
+  }
+
   /** Re-renders the SAME panel with the SAME query and reads it. */
   async function refresh(title: string): Promise<{ dom: PanelDom; selector: string; errors: unknown[] }> {
     const rendered = await host.renderPanel({
@@ -124,12 +163,15 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
       startNodeExporter(),
       createPrivateDir('scenario-prometheus-data'),
     ]);
+    await swarm.createService({ ...BED_SERVICE });
+    await swarm.waitForServiceTasks(BED_SERVICE.name, BED_SERVICE.replicas, { timeoutMs: 60_000 });
     timings.swarmStartMs = Date.now() - t;
     t = Date.now();
     const first = await startBedPrometheus();
     await first.waitForTargets({ job: 'docker', health: 'up', count: 3, timeoutMs: 60_000 });
     await first.waitForTargets({ job: 'prometheus', health: 'up', count: 1, timeoutMs: 60_000 });
     await first.waitForQuery(LEADER, (samples) => samples.length === 1, { timeoutMs: 60_000, what: 'one leader' });
+    await waitForRunningTasks(BED_SERVICE.replicas);
     // rate() needs two samples of every CPU counter in its window before the hosts' CPU check has a value.
     await first.waitForQuery('count_over_time(up{job="node"}[2m]) >= 4', (samples) => samples.length > 0, {
       timeoutMs: 60_000,
@@ -163,21 +205,45 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     const t = Date.now();
     const { dom, selector, errors } = await refresh('1. healthy');
     expect(errors).toEqual([]);
-    expect(dom.tiles.map((tile) => tile.component)).toEqual(['prometheus', 'hosts', 'docker', 'swarm']);
-    expect(dom.tiles.map((tile) => [tile.component, tile.status])).toEqual([
-      ['prometheus', 'ok'],
-      ['hosts', 'ok'],
-      ['docker', 'ok'],
-      ['swarm', 'ok'],
-    ]);
+    expect(dom.tiles.map((tile) => tile.component)).toEqual(['prometheus', 'hosts', 'docker', 'swarm', 'services']);
+    expect(dom.tiles.map((tile) => [tile.component, tile.status])).toEqual(ALL_OK);
     expect(dom.word).toBe('OK');
     expect(dom.light).toMatch(/^Cluster status: OK\b/);
     expect(dom.text).toContain('3/3 managers');
+    expect(dom.text).toContain('3/3 tasks running');
     await host.screenshot('scenario-1-healthy', selector);
     timings.scenario1Ms = Date.now() - t;
   });
 
-  it('2. leader crashed: orange, the lost manager named, then the new leader', async () => {
+  it("2. the service's tasks crash-looping: services red, the cluster orange; fixed: green", async () => {
+    const t = Date.now();
+    // A bad deploy: every task now exits at once, and Swarm restarts it again and again.
+    await setServiceCommand('sh -c "exit 1"');
+    await waitForRunningTasks(1, true);
+
+    const { dom, selector, errors } = await refresh('2. tasks failing');
+    expect(errors).toEqual([]);
+    const services = tileOf(dom, 'services');
+    expect(services.status).toBe('critical');
+    expect(services.reason).toMatch(/\b[01]\/3 tasks running/);
+    // Not a critical component: the cluster itself still works, intervention recommended.
+    expect(dom.word).toBe('Warning');
+    expect(dom.light).toMatch(/^Cluster status: Warning\b/);
+    expect(dom.reason).toContain('Swarm services');
+    expect(dom.tiles.filter((tile) => tile.component !== 'services').every((tile) => tile.status === 'ok')).toBe(true);
+    await host.screenshot('scenario-2-tasks-failing', selector);
+
+    await setServiceCommand('sleep 1d');
+    await bed().waitForServiceTasks(BED_SERVICE.name, BED_SERVICE.replicas, { timeoutMs: 60_000 });
+    await waitForRunningTasks(BED_SERVICE.replicas);
+    const fixed = await refresh('2. tasks fixed');
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.dom.tiles.map((tile) => [tile.component, tile.status])).toEqual(ALL_OK);
+    expect(fixed.dom.word).toBe('OK');
+    timings.scenario2Ms = Date.now() - t;
+  });
+
+  it('3. leader crashed: orange, the lost manager named, then the new leader', async () => {
     const t = Date.now();
     const [before] = await prom().query(LEADER);
     const oldLeader = before?.metric.instance;
@@ -203,7 +269,7 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     );
     timings.leaderViewMs = Date.now() - t;
 
-    const { dom, selector, errors } = await refresh('2. leader crashed');
+    const { dom, selector, errors } = await refresh('3. leader crashed');
     expect(errors).toEqual([]);
     const swarmTile = tileOf(dom, 'swarm');
     expect(swarmTile.status).toBe('warning');
@@ -213,7 +279,7 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     expect(dom.word).toBe('Warning');
     expect(dom.light).toMatch(/^Cluster status: Warning\b/);
     expect(newLeader).not.toBe(oldLeader);
-    await host.screenshot('scenario-2-leader-lost', selector);
+    await host.screenshot('scenario-3-leader-lost', selector);
     // The tile's reason lists what is wrong only; the new leader is in the swarm component's checks, from the
     // same datasource through the same proxy.
     const component = await host.query(UID, {
@@ -224,10 +290,10 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     const leaderCheck = rows(frameNamed(component.frames, 'checks')).find((check) => check.id === 'leader');
     expect(leaderCheck).toMatchObject({ status: 'ok' });
     expect(String(leaderCheck?.reason)).toContain(`one leader: ${newLeader}`);
-    timings.scenario2Ms = Date.now() - t;
+    timings.scenario3Ms = Date.now() - t;
   });
 
-  it('3. a second manager crashed: red, no quorum', async () => {
+  it('4. a second manager crashed: red, no quorum', async () => {
     const t = Date.now();
     const [current] = await prom().query(LEADER);
     const next = bed().engines.findIndex(
@@ -237,24 +303,31 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     await crash(victim);
     await waitForEngines(1, 'two managers crashed', 30_000);
 
-    const { dom, selector, errors } = await refresh('3. quorum lost');
+    const { dom, selector, errors } = await refresh('4. quorum lost');
     expect(errors).toEqual([]);
     expect(tileOf(dom, 'swarm').status).toBe('critical');
     expect(dom.word).toBe('Critical');
     expect(tileOf(dom, 'swarm').reason).toContain('1/3 managers: no quorum (2 needed)');
     expect(dom.light).toMatch(/^Cluster status: Critical\b/);
     expect(dom.text).toContain(`${bed().engines[victim]?.metricsAddress ?? '?'}`);
-    await host.screenshot('scenario-3-no-quorum', selector);
-    timings.scenario3Ms = Date.now() - t;
+    await host.screenshot('scenario-4-no-quorum', selector);
+    timings.scenario4Ms = Date.now() - t;
   });
 
-  it('4. both managers back: green again', async () => {
+  it('5. both managers back, one at a time: green again', async () => {
     const t = Date.now();
-    for (const index of stopped.splice(0)) {
+    // One at a time, as an operator would: the first restart restores the quorum (2 of 3) and a leader; only
+    // then does the second rejoin a working Raft group. Restarting both at once made the second rejoin race
+    // the election on a loaded 2-core machine.
+    for (const [step, index] of stopped.splice(0).entries()) {
       await held.get(index)?.release();
-      await bed().startEngine(index);
+      await bed().startEngine(index, { timeoutMs: 120_000 });
+      await waitForEngines(2 + step, `manager ${index} restarted`, 90_000);
+      await prom().waitForQuery(LEADER, (samples) => samples.length === 1, {
+        timeoutMs: 90_000,
+        what: `one leader after restarting manager ${index}`,
+      });
     }
-    await waitForEngines(3, 'managers restarted');
     await prom().waitForQuery(
       'count(swarm_node_manager{job="docker"} == 1) == 3 and count(swarm_manager_leader{job="docker"} == 1) == 1',
       (samples) => samples.length === 1,
@@ -263,26 +336,22 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     await prom().waitForQuery(
       `max(swarm_manager_nodes{job="docker",state="ready"} and on (job, instance) (${LEADER})) == 3`,
       (samples) => samples.length === 1,
-      { timeoutMs: 60_000, what: "the leader's view: three nodes ready" }
+      { timeoutMs: 90_000, what: "the leader's view: three nodes ready" }
     );
+    await waitForRunningTasks(BED_SERVICE.replicas);
     timings.recoveryMs = Date.now() - t;
 
-    const { dom, selector, errors } = await refresh('4. managers back');
+    const { dom, selector, errors } = await refresh('5. managers back');
     expect(errors).toEqual([]);
     expect(tileOf(dom, 'swarm')).toMatchObject({ status: 'ok' });
-    expect(dom.tiles.map((tile) => [tile.component, tile.status])).toEqual([
-      ['prometheus', 'ok'],
-      ['hosts', 'ok'],
-      ['docker', 'ok'],
-      ['swarm', 'ok'],
-    ]);
+    expect(dom.tiles.map((tile) => [tile.component, tile.status])).toEqual(ALL_OK);
     expect(dom.word).toBe('OK');
     expect(dom.text).toContain('3/3 managers');
-    await host.screenshot('scenario-4-recovered', selector);
-    timings.scenario4Ms = Date.now() - t;
+    await host.screenshot('scenario-5-recovered', selector);
+    timings.scenario5Ms = Date.now() - t;
   });
 
-  it('5. node_exporter gone: hosts not ok, the light not green', async () => {
+  it('6. node_exporter gone: hosts not ok, the light not green', async () => {
     const t = Date.now();
     const downHost = nodeExporter?.address ?? '';
     await nodeExporter?.stop();
@@ -291,7 +360,7 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
       what: 'node_exporter down',
     });
 
-    const { dom, selector, errors } = await refresh('5. node_exporter gone');
+    const { dom, selector, errors } = await refresh('6. node_exporter gone');
     expect(errors).toEqual([]);
     expect(tileOf(dom, 'hosts').status).toBe('critical');
     expect(tileOf(dom, 'hosts').reason).toContain(`0/1 hosts (at least 1 needed); down: ${downHost}`);
@@ -299,24 +368,24 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     expect(['ok', 'warning']).toContain(tileOf(dom, 'docker').status);
     expect(['ok', 'warning']).toContain(tileOf(dom, 'swarm').status);
     expect(dom.word).toBe('Warning');
-    await host.screenshot('scenario-5-node-exporter-gone', selector);
-    timings.scenario5Ms = Date.now() - t;
+    await host.screenshot('scenario-6-node-exporter-gone', selector);
+    timings.scenario6Ms = Date.now() - t;
   });
 
-  it('6. Prometheus gone: grey with the proxy error; back on the same data: recovers on the next refresh', async () => {
+  it('7. Prometheus gone: grey with the proxy error; back on the same data: recovers on the next refresh', async () => {
     const t = Date.now();
-    const before = await refresh('6. before');
+    const before = await refresh('7. before');
     const oldUrl = prom().url;
     await prom().stop();
     prometheus = undefined;
 
-    const gone = await refresh('6. Prometheus gone');
+    const gone = await refresh('7. Prometheus gone');
     expect(gone.errors).not.toEqual([]);
     expect(JSON.stringify(gone.errors)).toContain('502');
     expect(gone.dom.word).toBe('Unknown');
     expect(gone.dom.tiles.every((tile) => tile.status === 'unknown')).toBe(true);
     expect(`${gone.dom.message ?? ''} ${gone.dom.text}`).toMatch(/502|Bad Gateway/);
-    await host.screenshot('scenario-6-prometheus-gone', gone.selector);
+    await host.screenshot('scenario-7-prometheus-gone', gone.selector);
 
     // The harness has no restart on a fixed port: a new Prometheus on the SAME data directory, and the
     // host's datasource pointed at it (as an operator would after moving Prometheus).
@@ -330,7 +399,7 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     const [history] = await second.query(`count_over_time(up{job="docker"}[10m])`);
     expect(Number(history?.value[1] ?? 0)).toBeGreaterThan(20);
 
-    const back = await refresh('6. Prometheus back');
+    const back = await refresh('7. Prometheus back');
     expect(back.errors).toEqual([]);
     expect(back.dom.message).toBeNull();
     expect(back.dom.tiles.map((tile) => [tile.component, tile.status])).toEqual(
@@ -338,7 +407,7 @@ describe('failure scenarios: the built panel on a real three-manager Swarm', () 
     );
     expect(back.dom.word).toBe(before.dom.word);
     expect(back.dom.reason).toBe(before.dom.reason);
-    await host.screenshot('scenario-6-prometheus-back', back.selector);
-    timings.scenario6Ms = Date.now() - t;
+    await host.screenshot('scenario-7-prometheus-back', back.selector);
+    timings.scenario7Ms = Date.now() - t;
   });
 });
