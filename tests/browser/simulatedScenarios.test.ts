@@ -53,6 +53,8 @@ const HEALTHY = {
   peers: 'max(consul_raft_peers{job="consul"}) == 3',
   weave: 'absent(weave_connections{job="weave",state="failed"})',
   cadvisor: 'count(up{job="cadvisor"} == 1) == 3',
+  // cAdvisor's samples carry their collection time: Prometheus must have taken them (4 task containers).
+  tasks: 'count(container_last_seen{job="cadvisor",container_label_com_docker_swarm_task_name!=""}) == 4',
 };
 type Aspect = keyof typeof HEALTHY;
 
