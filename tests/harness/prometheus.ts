@@ -342,7 +342,8 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     reload: async (scrapeConfigs: ScrapeConfig[]) => {
       await fs.promises.writeFile(configPath, renderConfig(scrapeInterval, scrapeConfigs));
       const response = await httpRequest(`${baseUrl}/-/reload`, { method: 'POST', timeoutMs: 15000 });
-      if (response.status !== 200) {
+      // Prometheus answers 200 once reloaded; VictoriaMetrics 204 (it applies the file right after).
+      if (response.status !== 200 && response.status !== 204) {
         throw new PrometheusApiError(`reload failed (${response.status}): ${response.body.trim()}\n${diagnostics()}`);
       }
     },
