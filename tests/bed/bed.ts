@@ -27,11 +27,32 @@ import {
   type PrometheusHandle,
   type ScrapeConfig,
   type SwarmHandle,
+  swarmNodesScrapeConfig,
 } from '../harness';
 import { CLUSTER_FAULTS, isClusterFault, startSimulatedCluster, type SimulatedCluster } from '../simulators/cluster';
 
 /** The replicated service of the bed. */
 export const BED_SERVICE = { name: 'web', replicas: 3 } as const;
+
+/** What its tasks run: healthy, and a bad deploy whose every task exits at once (a crash loop). */
+export const SERVICE_COMMANDS = { healthy: 'sleep 1d', failing: 'sh -c "exit 1"' } as const;
+
+/** Changes what the bed service's tasks run, all at once, whatever happens to them. */
+export async function setServiceCommand(swarm: SwarmHandle, command: string): Promise<void> {
+  await swarm.docker(swarm.managerIndex(), [
+    'service',
+    'update',
+    '--detach',
+    '--no-resolve-image',
+    '--update-parallelism',
+    '0',
+    '--update-failure-action',
+    'continue',
+    '--args',
+    command,
+    BED_SERVICE.name,
+  ]);
+}
 
 /** Faults on the real parts of the bed, by the name used in the control URL. */
 export const REAL_FAULTS = {
@@ -73,31 +94,6 @@ export interface StartBedOptions {
   log?: (line: string) => void;
 }
 
-/**
- * Discovery through every manager's API (the same nodes, deduplicated by Prometheus), so that one
- * manager down does not blind it. On one host each node's `Status.Addr` reads 127.0.0.1; the manager
- * address carries the node's own IP, which with the shared metrics port reaches its engine.
- */
-export function dockerSwarmScrapeConfig(swarm: Pick<SwarmHandle, 'engines' | 'metricsPort'>): ScrapeConfig {
-  return {
-    job_name: 'docker',
-    dockerswarm_sd_configs: swarm.engines.map((engine) => ({
-      host: engine.host,
-      role: 'nodes' as const,
-      refresh_interval: '5s',
-    })),
-    relabel_configs: [
-      {
-        source_labels: ['__meta_dockerswarm_node_manager_address'],
-        regex: '([^:]+):\\d+',
-        target_label: '__address__',
-        replacement: `$1:${swarm.metricsPort}`,
-      },
-      { source_labels: ['__meta_dockerswarm_node_role'], target_label: 'swarm_role' },
-    ],
-  };
-}
-
 export async function startBed(options: StartBedOptions = {}): Promise<Bed> {
   const log = options.log ?? (() => undefined);
   const scrapeInterval = options.scrapeInterval ?? '2s';
@@ -128,7 +124,7 @@ export async function startBed(options: StartBedOptions = {}): Promise<Bed> {
     const scrapeConfigs = (self: string): ScrapeConfig[] => [
       { job_name: 'prometheus', static_configs: [{ targets: [self] }] },
       { job_name: 'node', static_configs: [{ targets: [nodeExporter.address] }] },
-      dockerSwarmScrapeConfig(swarm),
+      swarmNodesScrapeConfig('docker', swarm),
       // The real engines replace the recorded ones.
       ...simulated.scrapeConfigs().filter((config) => config.job_name !== 'docker'),
     ];
@@ -152,6 +148,11 @@ export async function startBed(options: StartBedOptions = {}): Promise<Bed> {
       await engine.waitForQuery('up == 1', (samples) => samples.length === targetCount, {
         timeoutMs: 90_000,
         what: `${targetCount} targets up on ${engine.url}`,
+      });
+      // Ready means judgeable: rate() needs at least two samples of every counter in its window.
+      await engine.waitForQuery('min(count_over_time(up[2m])) >= 3', (samples) => samples.length === 1, {
+        timeoutMs: 60_000,
+        what: `three scrapes of every target on ${engine.url}`,
       });
     }
 
@@ -197,20 +198,6 @@ async function leaderIndex(swarm: SwarmHandle): Promise<number> {
 function faultInjector(parts: BedParts): (fault: string) => Promise<string> {
   const { swarm, gluster, simulated, nodeExporter } = parts;
   const stoppedEngines: number[] = [];
-  const setServiceCommand = (command: string) =>
-    swarm.docker(swarm.managerIndex(), [
-      'service',
-      'update',
-      '--detach',
-      '--no-resolve-image',
-      '--update-parallelism',
-      '0',
-      '--update-failure-action',
-      'continue',
-      '--args',
-      command,
-      BED_SERVICE.name,
-    ]);
   const stopEngine = async (index: number) => {
     await swarm.stopEngine(index);
     stoppedEngines.push(index);
@@ -245,10 +232,10 @@ function faultInjector(parts: BedParts): (fault: string) => Promise<string> {
         return `engines started again: ${started.join(', ') || 'none was stopped'}`;
       }
       case 'service-failing':
-        await setServiceCommand('sh -c "exit 1"');
+        await setServiceCommand(swarm, SERVICE_COMMANDS.failing);
         return `service ${BED_SERVICE.name}: every task exits 1`;
       case 'service-fixed':
-        await setServiceCommand('sleep 1d');
+        await setServiceCommand(swarm, SERVICE_COMMANDS.healthy);
         return `service ${BED_SERVICE.name}: tasks run sleep 1d again`;
       case 'stop-node-exporter':
         await nodeExporter.stop();

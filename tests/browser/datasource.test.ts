@@ -183,7 +183,7 @@ describe.each(['prometheus', 'victoriametrics'] as const)('the built datasource 
       UID
     );
     expect(health.status).toBe('warning');
-    expect(health.message).toMatch(/: \d of 6 components observed\./);
+    expect(health.message).toMatch(/: \d of 7 components observed\./);
     expect(health.message).toContain(
       'gluster: no series up{job="gluster"}: is gluster_exporter scraped under job gluster?'
     );

@@ -132,7 +132,17 @@ describe('the provisioned Cluster overview', () => {
     // No gluster_exporter nor Weave here: the cluster is orange, never green.
     expect(dom.word).toBe('Warning');
     const byId = Object.fromEntries(dom.tiles.map((tile) => [tile.component, tile]));
-    expect(Object.keys(byId).sort()).toEqual(['docker', 'gluster', 'hosts', 'prometheus', 'swarm', 'weave']);
+    expect(Object.keys(byId).sort()).toEqual([
+      'docker',
+      'gluster',
+      'hosts',
+      'prometheus',
+      'services',
+      'swarm',
+      'weave',
+    ]);
+    // This swarm runs no service: nothing to fail, which is ok, not unknown.
+    expect(byId.services).toMatchObject({ status: 'ok', href: '/d/panopticon-docker-swarm' });
     expect(byId.swarm).toMatchObject({ status: 'ok', href: '/d/panopticon-docker-swarm' });
     expect(byId.docker).toMatchObject({ status: 'ok', href: '/d/panopticon-docker-swarm' });
     expect(byId.gluster).toMatchObject({ status: 'unknown', href: '/d/panopticon-glusterfs' });

@@ -5,19 +5,12 @@
  * when Prometheus is gone. Screenshots go to artifacts/screenshots/.
  */
 import { startPrometheus, startRecordedEngines, type MetricsFileServer, type PrometheusHandle } from '../harness';
-import { TEST_IDS } from '../../src/panel/testIds';
 import { openHost, type HostPage } from './browser';
 import { buildHost } from './buildHost';
 import { tilesModelDocument } from './models';
 import { ensurePluginBuilt } from './plugin';
+import { readPanel } from './scenarioBed';
 import { startHostServer, type HostServer } from './server';
-
-interface PanelDom {
-  light: string | null;
-  word: string | null;
-  tiles: Array<{ component: string | null; status: string | null; name: string | null }>;
-  message: string | null;
-}
 
 describe('the built status panel in Chromium, fed by the real datasource', () => {
   let prometheus: PrometheusHandle | undefined;
@@ -56,28 +49,6 @@ describe('the built status panel in Chromium, fed by the real datasource', () =>
 
   afterEach(() => host?.assertNoBrowserErrors());
 
-  /** What the panel shows, read from the DOM by the shared test ids. */
-  function readPanel(selector: string): Promise<PanelDom> {
-    return host.call(
-      'reading the panel',
-      ({ selector, ids }) => {
-        const root = document.querySelector(selector);
-        const one = (id: string) => root?.querySelector(`[data-testid="${id}"]`);
-        return {
-          light: one(ids.light)?.getAttribute('aria-label') ?? null,
-          word: one(ids.lightWord)?.textContent ?? null,
-          tiles: [...(root?.querySelectorAll(`[data-testid="${ids.tile}"]`) ?? [])].map((tile) => ({
-            component: tile.getAttribute('data-component'),
-            status: tile.getAttribute('data-status'),
-            name: tile.querySelector(`[data-testid="${ids.tileName}"]`)?.textContent ?? null,
-          })),
-          message: one(ids.message)?.textContent ?? null,
-        };
-      },
-      { selector, ids: TEST_IDS }
-    );
-  }
-
   /** Expected statuses of tilesModel components, as the rules give them for 3 live managers. */
   function expectedStatuses(count: number): string[] {
     const rank = ['ok', 'warning', 'unknown', 'critical'];
@@ -111,7 +82,7 @@ describe('the built status panel in Chromium, fed by the real datasource', () =>
         });
         expect(server?.proxyCount(`tiles-${count}`)).toBe(1);
         expect(rendered.query?.errors).toEqual([]);
-        const dom = await readPanel(rendered.selector);
+        const dom = await readPanel(host, rendered.selector);
         expect(dom.tiles).toHaveLength(count);
         expect(dom.tiles.map((tile) => tile.status)).toEqual(expectedStatuses(count));
         expect(dom.tiles[0]).toMatchObject({ component: 'c0000', name: 'Component 1' });
@@ -131,7 +102,7 @@ describe('the built status panel in Chromium, fed by the real datasource', () =>
       height: 110,
       query: { datasourceUid: 'tiles-3', targets: [{ refId: 'A' }], range: { from: 'now-5m', to: 'now' } },
     });
-    const dom = await readPanel(rendered.selector);
+    const dom = await readPanel(host, rendered.selector);
     expect(dom.word).toBe('Critical');
     expect(dom.tiles).toHaveLength(0);
     await host.screenshot('panel-1x1', rendered.selector);
@@ -147,7 +118,7 @@ describe('the built status panel in Chromium, fed by the real datasource', () =>
         height: 360,
         query: { datasourceUid: 'tiles-3', targets: [{ refId: 'A' }], range: { from: 'now-5m', to: 'now' } },
       });
-      const dom = await readPanel(rendered.selector);
+      const dom = await readPanel(host, rendered.selector);
       expect(dom.word).not.toBe('OK');
       expect(`${dom.word ?? ''} ${dom.message ?? ''}`).toMatch(/Unknown|error/i);
       await host.screenshot('panel-prometheus-gone', rendered.selector);

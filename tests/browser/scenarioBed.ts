@@ -7,13 +7,12 @@ import * as net from 'net';
 import { stringify } from 'yaml';
 import { buildPreset, parsePresetParams } from '../../src/model';
 import { TEST_IDS } from '../../src/panel/testIds';
+import { BED_SERVICE } from '../bed/bed';
 import type { HostPage } from './browser';
 
 /** Components this bed can observe: no Gluster and no Weave here. */
 export const BED_COMPONENTS = ['prometheus', 'hosts', 'docker', 'swarm', 'services'] as const;
 
-/** The replicated service the bed runs, from the offline busybox image. */
-export const BED_SERVICE = { name: 'web', replicas: 3 } as const;
 const BED_JOBS = ['prometheus', 'node', 'docker'];
 
 /**

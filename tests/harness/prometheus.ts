@@ -135,6 +135,11 @@ export interface StartPrometheusOptions {
   engine?: 'prometheus' | 'victoriametrics';
   /** Deadline for `/-/ready` (default 20 s). */
   startTimeoutMs?: number;
+  /**
+   * Port on 127.0.0.1 to listen on, e.g. to start again where clients already point (default: a free
+   * one). A given port is not retried when taken.
+   */
+  port?: number;
 }
 
 /** A target as returned by /api/v1/targets. */
@@ -266,7 +271,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   let url = '';
   try {
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort('127.0.0.1');
+      const port = options.port ?? (await freePort('127.0.0.1'));
       url = `http://127.0.0.1:${port}`;
       const engine = engineCommand(options, configPath, path.join(dir.path, 'data'), port);
       const name = options.engine ?? 'prometheus';
@@ -291,7 +296,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       } catch (error) {
         await candidate.stop({ timeoutMs: 0 });
         // Another process grabbed the port between freePort() and Prometheus' bind: try again.
-        if (attempt < 3 && /address already in use/.test(candidate.logTail(20))) {
+        if (options.port === undefined && attempt < 3 && /address already in use/.test(candidate.logTail(20))) {
           continue;
         }
         throw error;

@@ -777,27 +777,28 @@ export async function startSwarm(options: StartSwarmOptions): Promise<SwarmHandl
 }
 
 /**
- * A scrape job that discovers a swarm's nodes through a manager's Docker API, as a real Swarm deployment
- * of Prometheus would: each node's address with the engines' shared metrics port, and its role kept as
- * the `swarm_role` label. With one manager the node address is right; with several on one host they all
- * read 127.0.0.1 (see README), so use it for single-manager swarms.
+ * A scrape job that discovers a swarm's nodes through the managers' Docker API, as a real Swarm deployment
+ * of Prometheus would: each node at its address with the engines' shared metrics port, its role kept as
+ * the `swarm_role` label. Every manager is asked (Prometheus merges the identical targets), so one manager
+ * down does not blind it. On one host every node's `Status.Addr` reads 127.0.0.1 (see README): a manager's
+ * own advertise address, when it has one, replaces it.
  */
-export function swarmNodesScrapeConfig(
-  jobName: string,
-  swarm: Pick<SwarmHandle, 'engines' | 'metricsPort'>,
-  engineIndex = 0
-) {
-  const engine = swarm.engines[engineIndex];
-  if (!engine) {
-    throw new Error(`swarm has no engine ${engineIndex}`);
-  }
+export function swarmNodesScrapeConfig(jobName: string, swarm: Pick<SwarmHandle, 'engines' | 'metricsPort'>) {
   return {
     job_name: jobName,
-    dockerswarm_sd_configs: [{ host: engine.host, role: 'nodes' as const, refresh_interval: '5s' }],
+    dockerswarm_sd_configs: swarm.engines
+      .filter((engine) => engine.role === 'manager')
+      .map((engine) => ({ host: engine.host, role: 'nodes' as const, refresh_interval: '5s' })),
     relabel_configs: [
       {
         source_labels: ['__meta_dockerswarm_node_address'],
         regex: '(.+)',
+        target_label: '__address__',
+        replacement: `$1:${swarm.metricsPort}`,
+      },
+      {
+        source_labels: ['__meta_dockerswarm_node_manager_address'],
+        regex: '([^:]+):\\d+',
         target_label: '__address__',
         replacement: `$1:${swarm.metricsPort}`,
       },

@@ -152,6 +152,11 @@ export interface RenderPanelOptions {
   /** …or run through a datasource created before (frames stay in the page, with their functions). */
   query?: HostQueryOptions & { datasourceUid: string };
   range?: HostTimeRange;
+  /**
+   * Auto-refresh like a dashboard's refresh picker: query and render again this long after each render,
+   * until the panel is rendered without it or unmounted.
+   */
+  refreshMs?: number;
 }
 
 export interface RenderedPanel {

@@ -55,7 +55,7 @@ import {
 import { HostBackendSrv } from './backendSrv';
 import { HostDataSourceSrv } from './dataSourceSrv';
 import { registerSharedDependencies } from './externals';
-import { mountPanel, unmountPanel } from './panel';
+import { mountPanel, unmountPanel as unmountReactPanel } from './panel';
 import { HostTemplateSrv } from './templateSrv';
 
 interface SystemJS {
@@ -287,8 +287,39 @@ function cancelQuery(handle: number): void {
   queries.get(handle)?.subscription?.unsubscribe();
 }
 
+/** Pending auto-refresh of each panel (RenderPanelOptions.refreshMs), as a dashboard's refresh picker. */
+const refreshTimers = new Map<number, number>();
+
+function stopRefreshing(id: number): void {
+  window.clearTimeout(refreshTimers.get(id));
+  refreshTimers.delete(id);
+}
+
+function unmountPanel(id: number): void {
+  stopRefreshing(id);
+  unmountReactPanel(id);
+}
+
+/**
+ * Renders the panel and, with `refreshMs`, renders it again that long after each render completes (so
+ * that refreshes never overlap), until it is rendered without refreshMs or unmounted. The container's
+ * `data-host-renders` counts the renders, for tests that wait for the next one.
+ */
 async function renderPanel(options: RenderPanelOptions = {}) {
   const id = options.id ?? 1;
+  stopRefreshing(id);
+  try {
+    return await renderPanelOnce(id, options);
+  } finally {
+    if (options.refreshMs) {
+      const again = () =>
+        void renderPanel(options).catch((error: unknown) => reportError(`panel ${id} refresh failed`, error));
+      refreshTimers.set(id, window.setTimeout(again, options.refreshMs));
+    }
+  }
+}
+
+async function renderPanelOnce(id: number, options: RenderPanelOptions) {
   const path = options.pluginPath ?? pluginModulePath(PLUGIN_IDS.panel);
   const [module, meta] = await Promise.all([loadPlugin(path), loadMeta(path)]);
   const plugin = module.plugin;
@@ -329,6 +360,7 @@ async function renderPanel(options: RenderPanelOptions = {}) {
     replaceVariables: (value, scopedVars, format) => templateSrv.replace(value, scopedVars, format),
     onError: (error) => reportError(`panel ${id} threw`, error),
   });
+  container.dataset.hostRenders = String(Number(container.dataset.hostRenders ?? 0) + 1);
   return { id, selector: `[data-panel-id="${id}"]`, query };
 }
 
