@@ -516,17 +516,16 @@ function consul(p: PresetParams): ComponentSpec {
         ...(p.consulServers === undefined ? { expectedNote: 'servers Consul lists; set consulServers to pin it' } : {}),
       },
       {
-        kind: 'threshold',
+        kind: 'kOfN',
         id: 'leader',
-        title: 'agents seeing a leader',
+        title: 'Raft leader seen',
         job,
-        // consul_raft_leader is "this agent sees a leader": any agent without one is critical.
-        expr: sel('consul_raft_leader', job),
-        aggregate: 'min',
-        direction: 'below',
-        warning: 0,
-        critical: 0,
-        unit: '',
+        // consul_raft_leader is "this agent sees a leader", not "is the leader": every agent must see one,
+        // and any that does not is critical (writes and elections stall there).
+        items: 'agents seeing a Raft leader',
+        healthy: count(`${sel('consul_raft_leader', job)} == 1`),
+        total: count(sel('consul_raft_leader', job)),
+        warningAtLeast: '100%',
       },
       {
         kind: 'threshold',

@@ -169,7 +169,7 @@ describe('failure scenarios: the built panel on the simulated cluster (swarm-leg
     await only('consul-leader', { leader: 'max(consul_raft_leader{job="consul"}) == 0' });
     const { dom, selector, errors } = await refresh('b. Consul leader lost');
     expect(errors).toEqual([]);
-    const noLeader = 'agents seeing a leader 0 (warning ≤ 0, critical ≤ 0)';
+    const noLeader = '0/1 agents seeing a Raft leader (at least 1 needed)';
     expect(tileOf(dom, 'consul')).toMatchObject({ status: 'critical', reason: noLeader });
     // Classic Swarm keeps its state and elects its manager in Consul: without a leader it is down too.
     expect(tileOf(dom, 'swarm')).toMatchObject({
@@ -182,7 +182,9 @@ describe('failure scenarios: the built panel on the simulated cluster (swarm-leg
     ]);
     expect(dom.word).toBe('Critical');
     expect(dom.reason).toBe(`Consul: ${noLeader} (+1 more component not ok)`);
-    expect(dom.light).toMatch(/^Cluster status: Critical\. Consul: agents seeing a leader 0 .*Root cause: Consul\.$/);
+    expect(dom.light).toMatch(
+      /^Cluster status: Critical\. Consul: 0\/1 agents seeing a Raft leader .*Root cause: Consul\.$/
+    );
     await host.screenshot('sim-scenario-b-consul-leader-lost', selector);
     timings.scenarioBMs = Date.now() - t;
   });

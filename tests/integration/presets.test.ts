@@ -403,7 +403,10 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
       });
       expect(component(evaluation, 'consul')).toMatchObject({ live: 3, expected: 3, impacted: false, rootCause: null });
       expect(component(evaluation, 'consul').reason).toContain('3/3 servers');
-      expect(check(evaluation, 'consul', 'leader').reason).toContain('agents seeing a leader');
+      expect(check(evaluation, 'consul', 'leader')).toMatchObject({
+        status: 'ok',
+        reason: '3/3 agents seeing a Raft leader',
+      });
       expect(check(evaluation, 'consul', 'node-health')).toMatchObject({ status: 'ok', value: 0 });
       expect(component(evaluation, 'weave').reason).toContain('3/3 routers');
       expect(check(evaluation, 'weave', 'mesh')).toMatchObject({ status: 'ok' });
@@ -426,7 +429,7 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
         impacted: false,
         rootCause: 'consul',
       });
-      expect(component(evaluation, 'consul').reason).toContain('agents seeing a leader 0');
+      expect(component(evaluation, 'consul').reason).toContain('0/3 agents seeing a Raft leader (at least 3 needed)');
       expect(component(evaluation, 'swarm')).toMatchObject({
         status: 'critical',
         ownStatus: 'ok',
