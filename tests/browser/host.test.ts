@@ -18,6 +18,7 @@ import {
   type NodeExporterHandle,
   type PrometheusHandle,
   type ScrapeConfig,
+  waitFor,
 } from '../harness';
 import { openHost, type HostPage } from './browser';
 import { CALM_HOSTS, frameNamed, rows } from './frames';
@@ -29,9 +30,13 @@ import { startHostServer, type HostServer } from './server';
 const UID = 'prometheus-e2e';
 
 /** An upstream that answers after `delayMs` (to have a request in flight long enough to cancel it). */
-async function startSlowUpstream(delayMs: number): Promise<{ url: string; stop(): Promise<void> }> {
+async function startSlowUpstream(
+  delayMs: number
+): Promise<{ url: string; readonly received: number; stop(): Promise<void> }> {
   const sockets = new Set<import('net').Socket>();
+  let received = 0;
   const server = http.createServer((request, response) => {
+    received += 1;
     request.resume();
     const timer = setTimeout(() => {
       response
@@ -48,6 +53,9 @@ async function startSlowUpstream(delayMs: number): Promise<{ url: string; stop()
   server.unref();
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get received() {
+      return received;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -242,24 +250,41 @@ describe('browser host: the built plugin in Chromium against a real Prometheus',
     try {
       server?.setDatasource('slow', slow.url);
       await host.clearRequestLog();
-      const outcome = await host.call(
-        'two requests with one requestId',
-        async (url: string) => {
-          const srv = window.panopticonHost.backendSrv;
-          const run = (label: string) =>
-            new Promise<Record<string, unknown>>((resolve) => {
-              srv.fetch({ url, method: 'POST', data: `query=${label}`, requestId: 'same-panel' }).subscribe({
-                next: (response) => resolve({ label, status: response.status }),
-                error: (error: Record<string, unknown>) =>
-                  resolve({ label, cancelled: error.cancelled, status: error.status, statusText: error.statusText }),
-              });
+      const url = `${HOST_PATHS.dataProxy}slow/api/v1/query`;
+      // Each request's outcome is kept in the page, to be read once the second one is answered.
+      const send = (label: string) =>
+        host.call(
+          `sending the ${label} request`,
+          ({ url, label }) => {
+            const outcomes = ((window as unknown as { outcomes?: Record<string, Promise<unknown>> }).outcomes ??= {});
+            outcomes[label] = new Promise((resolve) => {
+              window.panopticonHost.backendSrv
+                .fetch({ url, method: 'POST', data: `query=${label}`, requestId: 'same-panel' })
+                .subscribe({
+                  next: (response) => resolve({ label, status: response.status }),
+                  error: (error: Record<string, unknown>) =>
+                    resolve({ label, cancelled: error.cancelled, status: error.status, statusText: error.statusText }),
+                });
             });
-          const first = run('first');
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          const second = run('second');
-          return { first: await first, second: await second };
+          },
+          { url, label }
+        );
+      await send('first');
+      // The second starts once the first is in flight upstream: no fixed wait.
+      await waitFor(async () => slow.received === 1, {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: 'the first request upstream',
+      });
+      await send('second');
+      const outcome = await host.call(
+        'the two outcomes',
+        async () => {
+          const outcomes = (window as unknown as { outcomes: Record<string, Promise<Record<string, unknown>>> })
+            .outcomes;
+          return { first: await outcomes.first, second: await outcomes.second };
         },
-        `${HOST_PATHS.dataProxy}slow/api/v1/query`
+        undefined
       );
       expect(outcome.first).toEqual({ label: 'first', cancelled: true, status: -1, statusText: 'Request was aborted' });
       expect(outcome.second).toEqual({ label: 'second', status: 200 });
