@@ -305,9 +305,10 @@ function swarm(p: PresetParams, legacy: boolean): ComponentSpec {
         job,
         items: 'nodes ready',
         // The leader's view only: every manager exports the same cluster-wide counts (never sum them), and
-        // a manager that lost quorum keeps exporting stale ones.
+        // a manager that lost quorum keeps exporting stale ones. A leader is itself a ready node: the 0 a new
+        // leader exports for its first seconds (measured 1–5 s) is no view yet, unknown rather than red.
         healthy: max(
-          `${sel('swarm_manager_nodes', job, 'state="ready"')} and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`
+          `${sel('swarm_manager_nodes', job, 'state="ready"')} > 0 and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`
         ),
         total: max(
           `sum by (job, instance) (${sel('swarm_manager_nodes', job)}) and on (job, instance) (${sel('swarm_manager_leader', job)} == 1)`

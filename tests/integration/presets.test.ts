@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+
 import {
+  RECORDED_ENGINE_CAPTURES,
   startMetricsFileServer,
   startRecordedEngines,
   startNodeExporter,
@@ -650,6 +653,39 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
       expect(component(evaluation, 'swarm')).toMatchObject({ status: 'ok', impacted: false, dependsOn: ['docker'] });
       expect(planQuery(buildPreset('swarm-mode', PARAMS)).query).not.toContain('consul');
       expect(evaluation).toMatchObject({ status: 'ok', rootCause: null });
+    });
+
+    it("a new leader's first seconds (0 ready nodes exported): nodes unknown, never red", async () => {
+      const [leader] = engines;
+      const capture = fs.readFileSync(RECORDED_ENGINE_CAPTURES[0] ?? '', 'utf8');
+      const blank = capture.replace(
+        /^swarm_manager_nodes\{state="ready"\} \d+$/m,
+        'swarm_manager_nodes{state="ready"} 0'
+      );
+      expect(blank).not.toBe(capture);
+      leader?.setBody(blank);
+      try {
+        await prometheus.waitForQuery(
+          `swarm_manager_nodes{job="docker",state="ready"} == 0 and on (instance) swarm_manager_leader == 1`,
+          (samples) => samples.length === 1,
+          { timeoutMs: 30_000, what: 'the leader exporting 0 ready nodes' }
+        );
+        const evaluation = await evaluate('swarm-mode');
+        expect(check(evaluation, 'swarm', 'nodes')).toMatchObject({
+          status: 'unknown',
+          reason: 'nodes ready: no value for healthy nodes ready',
+        });
+        // Quorum and leader are intact: the swarm is not seen whole, not broken.
+        expect(check(evaluation, 'swarm', 'managers')).toMatchObject({ status: 'ok' });
+        expect(component(evaluation, 'swarm').status).toBe('unknown');
+      } finally {
+        leader?.setBody(capture);
+      }
+      await prometheus.waitForQuery(
+        `swarm_manager_nodes{job="docker",state="ready"} == 3 and on (instance) swarm_manager_leader == 1`,
+        (samples) => samples.length === 1,
+        { timeoutMs: 30_000, what: 'the leader exporting 3 ready nodes again' }
+      );
     });
   });
 });
