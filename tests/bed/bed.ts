@@ -61,7 +61,7 @@ export const REAL_FAULTS = {
   'start-engines': 'start every stopped engine again, one at a time, each back in the swarm',
   'service-failing': 'a bad deploy: every task of the service exits 1 and Swarm restarts it again and again',
   'service-fixed': 'the service runs `sleep 1d` again',
-  'stop-node-exporter': 'stop node_exporter',
+  'stop-node-exporter': 'stop node_exporter, for the rest of the run',
   'kill-brick': 'crash one brick of the GlusterFS volume',
   'start-bricks': 'restart the killed bricks (`gluster volume start force`)',
 } as const;
