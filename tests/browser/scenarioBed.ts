@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { buildPreset, parsePresetParams } from '../../src/model';
 import { TEST_IDS } from '../../src/panel/testIds';
 import { BED_SERVICE } from '../bed/bed';
+import { CALM_HOSTS } from '../calmHosts';
 import type { HostPage } from './browser';
 
 /** Components this bed can observe: no Gluster and no Weave here. */
@@ -17,16 +18,12 @@ const BED_JOBS = ['prometheus', 'node', 'docker'];
 
 /**
  * Preset parameters of the bed: three managers and the service's tasks pinned; `hosts` left to derive
- * from the targets (there is one node_exporter); CPU and load thresholds out of reach, so that the test
- * machine's own load never colours the light.
+ * from the targets (there is one node_exporter); the host thresholds out of reach (CALM_HOSTS).
  */
 export const BED_PARAMS = {
   managers: '3',
   tasks: String(BED_SERVICE.replicas),
-  cpuWarning: '101',
-  cpuCritical: '101',
-  loadPerCoreWarning: '1000',
-  loadPerCoreCritical: '1000',
+  ...CALM_HOSTS,
 };
 
 /** The swarm-mode preset with BED_PARAMS, only the components and jobs of this bed, as YAML. */

@@ -20,26 +20,16 @@ import { startSimulatedCluster, type ClusterFault, type SimulatedCluster } from 
 import { openHost, type HostPage } from './browser';
 import { buildHost } from './buildHost';
 import { ensurePluginBuilt } from './plugin';
-import { BED_PARAMS, readPanel, tileOf, type PanelDom } from './scenarioBed';
+import { CALM_HOSTS } from '../calmHosts';
+import { readPanel, tileOf, type PanelDom } from './scenarioBed';
 import { startHostServer, type HostServer } from './server';
 
 const UID = 'simulated-scenarios';
 const PANEL_ID = 1;
 const COMPONENTS = ['prometheus', 'hosts', 'docker', 'consul', 'swarm', 'gluster', 'weave'];
 
-/**
- * BED_PARAMS (three managers, CPU and load out of reach) plus memory, disk and swap out of reach: this
- * machine's own state must never colour the light. Everything else as the preset derives it.
- */
-const PARAMS = {
-  ...BED_PARAMS,
-  memoryWarning: '101',
-  memoryCritical: '101',
-  diskWarning: '101',
-  diskCritical: '101',
-  swapWarning: '101',
-  swapCritical: '101',
-};
+/** Three managers pinned, this machine's own state out of reach; everything else as the preset derives it. */
+const PARAMS = { managers: '3', ...CALM_HOSTS };
 
 /**
  * What Prometheus holds in each state of the cluster: one PromQL condition per aspect, all of which must

@@ -7,23 +7,13 @@
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
-import { startBed, type Bed } from '../bed/bed';
+import { BED_SERVICE, startBed, type Bed } from '../bed/bed';
+import { calmHostArgs } from '../calmHosts';
 import { findOwnedProcesses, type PrometheusHandle } from '../harness';
 import { panopticon } from './runCli';
 
-/** Thresholds the test machine's own load cannot reach: the bed's health is what is judged. */
-const PARAMS = [
-  'managers=3',
-  'tasks=3',
-  'cpuWarning=101',
-  'cpuCritical=101',
-  'memoryWarning=101',
-  'memoryCritical=101',
-  'diskWarning=101',
-  'diskCritical=101',
-  'loadPerCoreWarning=1000',
-  'loadPerCoreCritical=1000',
-].flatMap((param) => ['--param', param]);
+/** The bed's counts pinned; the test machine's own state out of reach: the bed's health is what is judged. */
+const PARAMS = calmHostArgs({ managers: '3', tasks: String(BED_SERVICE.replicas) });
 
 interface StatusJson {
   status: string;

@@ -7,6 +7,7 @@ import {
   type PrometheusHandle,
   type ScrapeConfig,
 } from '../harness';
+import { calmHostArgs } from '../calmHosts';
 import { panopticon } from './runCli';
 import { judgeThreshold } from '../../src/model/rules';
 import { DEFAULT_PARAMS } from '../../src/model/presets';
@@ -72,18 +73,9 @@ describe.each(['prometheus', 'victoriametrics'] as const)('panopticon status aga
     await Promise.all(engines.map((engine) => engine.stop()));
   });
 
-  // This machine's own CPU and load are not under test in the Swarm scenarios (the first test checks the
-  // hosts' verdict against an independent computation): out of reach thresholds keep them from propagating.
-  const CALM_HOSTS = [
-    '--param',
-    'cpuWarning=101',
-    '--param',
-    'cpuCritical=101',
-    '--param',
-    'loadPerCoreWarning=1000',
-    '--param',
-    'loadPerCoreCritical=1000',
-  ];
+  // This machine's own state is not under test in the Swarm scenarios (the CPU test checks the hosts'
+  // verdict against an independent computation): out of reach thresholds keep it from propagating.
+  const CALM_HOSTS = calmHostArgs();
 
   async function status(extra: string[] = [], hostThresholds: string[] = CALM_HOSTS) {
     const run = await panopticon([

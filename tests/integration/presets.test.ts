@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 
+import { CALM_HOSTS } from '../calmHosts';
 import {
   RECORDED_ENGINE_CAPTURES,
   startMetricsFileServer,
@@ -52,14 +53,9 @@ import {
  * failed scrape); every scenario waits until Prometheus holds exactly what is served before it evaluates.
  */
 
-// This machine's own CPU and load are not under test here: out-of-reach thresholds keep them quiet.
+// This machine's own state is not under test here: out-of-reach thresholds keep it quiet.
 const PARAMS: PresetParams = (() => {
-  const parsed = parsePresetParams({
-    cpuWarning: '101',
-    cpuCritical: '101',
-    loadPerCoreWarning: '1000',
-    loadPerCoreCritical: '1000',
-  });
+  const parsed = parsePresetParams(CALM_HOSTS);
   if (!parsed.params) {
     throw new Error(parsed.errors.join('; '));
   }

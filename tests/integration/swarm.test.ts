@@ -10,6 +10,7 @@ import {
   type ScrapeConfig,
   type SwarmHandle,
 } from '../harness';
+import { calmHostArgs } from '../calmHosts';
 
 /**
  * `npx panopticon status` against a REAL single-manager Docker Swarm (a dockerd started by the test, with
@@ -70,11 +71,9 @@ describe('panopticon status on a real single-manager Swarm', () => {
   }, 60_000);
 
   // This machine's CPU and load are not under test here (see cli.test.ts for the hosts' own verdict).
-  const CALM_HOSTS = ['cpuWarning=101', 'cpuCritical=101', 'loadPerCoreWarning=1000', 'loadPerCoreCritical=1000'];
-
   async function status(params: string[] = []) {
-    const args = ['status', '--prometheus', prometheus.url, '--preset', 'swarm-mode', '--json'];
-    for (const param of [...CALM_HOSTS, ...params]) {
+    const args = ['status', '--prometheus', prometheus.url, '--preset', 'swarm-mode', '--json', ...calmHostArgs()];
+    for (const param of params) {
       args.push('--param', param);
     }
     const run = await npxPanopticon(args);
