@@ -96,6 +96,14 @@ describe('panopticon status on a real single-manager Swarm', () => {
   it('sees the live manager, its leadership and the ready node, with the expectation derived and said', async () => {
     const engine = swarm.engines[0];
     const { byId } = await status();
+    // Everything the swarm depends on first, with its reason: a failure says which check broke the chain.
+    for (const id of ['hosts', 'docker']) {
+      expect({ id, status: byId(id).status, reason: byId(id).reason }).toEqual({
+        id,
+        status: 'ok',
+        reason: expect.any(String),
+      });
+    }
     expect(byId('swarm')).toMatchObject({ status: 'ok', live: 1, expected: 1, impacted: false, rootCause: null });
     expect(byId('swarm').reason).toContain(
       '1/1 managers (expected: managers seen in the last hour; set managers to pin it)'
