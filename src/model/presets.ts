@@ -499,6 +499,8 @@ function consul(p: PresetParams): ComponentSpec {
     aggregate: 'count',
     distinctBy: 'member',
   };
+  const expectedNote =
+    p.consulServers === undefined ? { expectedNote: 'servers Consul lists; set consulServers to pin it' } : {};
   return {
     id: 'consul',
     name: 'Consul',
@@ -514,7 +516,20 @@ function consul(p: PresetParams): ComponentSpec {
         members: 'servers',
         live: { expr: aliveServers, aggregate: 'count', distinctBy: 'member' },
         expected,
-        ...(p.consulServers === undefined ? { expectedNote: 'servers Consul lists; set consulServers to pin it' } : {}),
+        ...expectedNote,
+      },
+      {
+        kind: 'quorum',
+        id: 'raft-peers',
+        title: 'Raft peers',
+        job,
+        members: 'Raft peers',
+        // The voters Raft itself counts (every agent reports the same configuration). A server taken out of
+        // Raft (remove-peer, autopilot) while alive in Serf leaves fewer voters than servers: the quorum
+        // above cannot see that.
+        live: max(sel('consul_raft_peers', job)),
+        expected,
+        ...expectedNote,
       },
       {
         kind: 'kOfN',

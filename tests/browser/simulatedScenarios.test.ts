@@ -187,6 +187,7 @@ describe('failure scenarios: the built panel on the simulated cluster (swarm-leg
     // Right for an SRE: two of three servers keep the Raft quorum, one more failure would lose it: orange.
     const reason =
       '2/3 servers, no further failure tolerated (expected: servers Consul lists; set consulServers to pin it); ' +
+      '2/3 Raft peers, no further failure tolerated (expected: servers Consul lists; set consulServers to pin it); ' +
       'failing node checks 1 (warning ≥ 1)';
     expect(tileOf(dom, 'consul')).toMatchObject({ status: 'warning', reason });
     expect(tileOf(dom, 'swarm')).toMatchObject({

@@ -451,6 +451,15 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
       expect(evaluation).toMatchObject({ status: 'warning', rootCause: 'consul' });
     });
 
+    it('a server taken out of Raft while alive in Serf: 3/3 servers, but 2/3 Raft peers is a warning', async () => {
+      await serve(consul, consulAnswers({ ...CONSUL_HEALTHY, raftPeers: 2 }));
+      const evaluation = await evaluate();
+      expect(check(evaluation, 'consul', 'servers')).toMatchObject({ status: 'ok', live: 3, expected: 3 });
+      expect(check(evaluation, 'consul', 'raft-peers')).toMatchObject({ status: 'warning', live: 2, expected: 3 });
+      expect(component(evaluation, 'consul').reason).toContain('2/3 Raft peers, no further failure tolerated');
+      expect(evaluation).toMatchObject({ status: 'warning', rootCause: 'consul' });
+    });
+
     it('two of three Consul servers failed: critical, no quorum', async () => {
       const state = withMemberStatus({ ...CONSUL_HEALTHY, leaderSeen: false }, 4, 'consul-server-2', 'consul-server-3');
       await serve(consul, consulAnswers([state, { ...state, up: false }, { ...state, up: false }]));
@@ -467,7 +476,7 @@ describe('presets on a real Prometheus scraping simulated Consul, Weave and Glus
       const evaluation = await evaluate();
       const result = component(evaluation, 'consul');
       expect(result.status).toBe('unknown');
-      expect(result.checks.map((c) => c.status)).toEqual(['unknown', 'unknown', 'unknown']);
+      expect(result.checks.map((c) => c.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
       expect(result.reason).toContain('consul_exporter not reachable (up == 0 on 3/3 targets');
       expect(component(evaluation, 'swarm')).toMatchObject({
         status: 'unknown',
