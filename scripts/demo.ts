@@ -20,6 +20,8 @@ import {
   type NodeExporterHandle,
   type PrometheusHandle,
   type ScrapeConfig,
+  faultNameOf,
+  sendJson,
 } from '../tests/harness';
 import { buildHost } from '../tests/browser/buildHost';
 import { ensurePluginBuilt } from '../tests/browser/plugin';
@@ -210,11 +212,6 @@ body { margin: 0; overflow: hidden; }
     .replace('</body>', script);
 }
 
-function json(response: http.ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  response.end(`${JSON.stringify(body)}\n`);
-}
-
 /** The demo's front server: the page, the control endpoints, everything else forwarded to the host server. */
 async function startDemoServer(
   port: number,
@@ -233,20 +230,19 @@ async function startDemoServer(
       return;
     }
     if (url.pathname === '/control/state') {
-      json(response, 200, state());
+      sendJson(response, 200, state());
       return;
     }
-    const fault = /^\/control\/fault\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (fault !== undefined) {
-      const name = decodeURIComponent(fault);
+    const name = faultNameOf(url.pathname);
+    if (name !== undefined) {
       if (method !== 'POST') {
-        json(response, 405, { error: 'use POST' });
+        sendJson(response, 405, { error: 'use POST' });
       } else if (!isClusterFault(name)) {
-        json(response, 404, { error: `unknown fault "${name}"`, faults: Object.keys(FAULTS) });
+        sendJson(response, 404, { error: `unknown fault "${name}"`, faults: Object.keys(FAULTS) });
       } else {
         bed.inject(name);
         console.log(`fault: ${name} (active: ${[...bed.active].join(', ') || 'none'})`);
-        json(response, 200, state());
+        sendJson(response, 200, state());
       }
       return;
     }

@@ -28,6 +28,9 @@ import {
   type ScrapeConfig,
   type SwarmHandle,
   swarmNodesScrapeConfig,
+  faultNameOf,
+  sendJson,
+  waitForValue,
 } from '../harness';
 import { CLUSTER_FAULTS, isClusterFault, startSimulatedCluster, type SimulatedCluster } from '../simulators/cluster';
 
@@ -228,6 +231,11 @@ function faultInjector(parts: BedParts): (fault: string) => Promise<string> {
         const started = stoppedEngines.splice(0);
         for (const index of started) {
           await swarm.startEngine(index, { timeoutMs: 120_000 });
+          await waitForValue(() => leaderIndex(swarm).catch(() => undefined), {
+            timeoutMs: 90_000,
+            intervalMs: 250,
+            what: `a Swarm leader after restarting engine ${index}`,
+          });
         }
         return `engines started again: ${started.join(', ') || 'none was stopped'}`;
       }
@@ -264,29 +272,25 @@ export const BED_FAULTS: Readonly<Record<string, string>> = {
   ...REAL_FAULTS,
 };
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
-}
-
 /** `GET /` lists the faults; `POST /control/fault/<name>` applies one and answers what was done. */
 async function startControlServer(
   inject: (fault: string) => Promise<string>
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://bed').pathname;
-    const fault = /^\/control\/fault\/([^/]+)$/.exec(path)?.[1];
+    const fault = faultNameOf(path);
     if (request.method === 'GET' && path === '/') {
-      json(response, 200, { faults: BED_FAULTS });
+      sendJson(response, 200, { faults: BED_FAULTS });
     } else if (fault === undefined) {
-      json(response, 404, { error: `no such endpoint: ${request.method ?? '?'} ${path}` });
+      sendJson(response, 404, { error: `no such endpoint: ${request.method ?? '?'} ${path}` });
     } else if (request.method !== 'POST') {
-      json(response, 405, { error: 'use POST to inject a fault' });
+      sendJson(response, 405, { error: 'use POST to inject a fault' });
     } else {
       try {
-        json(response, 200, { fault: decodeURIComponent(fault), done: await inject(decodeURIComponent(fault)) });
+        sendJson(response, 200, { fault, done: await inject(fault) });
       } catch (error) {
         const unknown = error instanceof UnknownFaultError;
-        json(response, unknown ? 404 : 500, {
+        sendJson(response, unknown ? 404 : 500, {
           error: error instanceof Error ? error.message : String(error),
           ...(unknown ? { faults: Object.keys(BED_FAULTS) } : {}),
         });

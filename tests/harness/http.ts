@@ -1,6 +1,6 @@
 /**
  * Minimal HTTP client for talking to the services under test (Prometheus API, exporters, the
- * Docker API on a unix socket).
+ * Docker API on a unix socket), and the answers of the beds' fault control endpoints.
  *
  * Why not global fetch: undici keeps pooled keep-alive sockets, which can hold the Jest process
  * open after the tests and hide which request hung. Every request here uses its own connection
@@ -75,4 +75,16 @@ export function parseJson(text: string): unknown {
 /** True for plain JSON objects. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Answers a control endpoint: JSON, never cached. */
+export function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(`${JSON.stringify(body)}\n`);
+}
+
+/** The fault named by a control URL path `/control/fault/<name>` (decoded), or undefined for any other path. */
+export function faultNameOf(pathname: string): string | undefined {
+  const encoded = /^\/control\/fault\/([^/]+)$/.exec(pathname)?.[1];
+  return encoded === undefined ? undefined : decodeURIComponent(encoded);
 }

@@ -78,3 +78,4 @@ export type {
 export { findNetnsProcesses, findOwnedProcesses, listProcesses, readProcess } from './cleanup';
 export type { ProcessInfo } from './cleanup';
 export { registry } from './registry';
+export { faultNameOf, sendJson } from './http';
