@@ -229,6 +229,19 @@ export function parseExposition(text: string): ParsedExposition {
   const closed = new Set<string>();
   let current: string | undefined;
   const lines = text.split('\n');
+  /** A family's lines must be contiguous: entering one closes the previous, and none may open twice. */
+  const enterFamily = (name: string, where: string) => {
+    if (name === current) {
+      return;
+    }
+    if (current !== undefined) {
+      closed.add(current);
+    }
+    if (closed.has(name)) {
+      throw new Error(`${where}: family ${name} appears twice`);
+    }
+    current = name;
+  };
   lines.forEach((line, index) => {
     const where = `line ${index + 1}`;
     if (line.trim() === '') {
@@ -237,15 +250,7 @@ export function parseExposition(text: string): ParsedExposition {
     const comment = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) ?(.*)$/.exec(line);
     if (comment) {
       const [, kind, name = '', rest = ''] = comment;
-      if (name !== current) {
-        if (current !== undefined) {
-          closed.add(current);
-        }
-        if (closed.has(name)) {
-          throw new Error(`${where}: family ${name} appears twice`);
-        }
-        current = name;
-      }
+      enterFamily(name, where);
       if (kind === 'HELP') {
         help.set(name, unescape(rest, false));
       } else {
@@ -264,15 +269,7 @@ export function parseExposition(text: string): ParsedExposition {
       throw new Error(`${where}: not a sample: ${line}`);
     }
     const [, name = '', labelText = '', valueText = '', timestampText] = match;
-    if (name !== current) {
-      if (current !== undefined) {
-        closed.add(current);
-      }
-      if (closed.has(name)) {
-        throw new Error(`${where}: family ${name} appears twice`);
-      }
-      current = name;
-    }
+    enterFamily(name, where);
     const labels: Labels = {};
     LABEL_PAIR.lastIndex = 0;
     while (LABEL_PAIR.lastIndex < labelText.length) {
